@@ -1,0 +1,85 @@
+import { relative } from "node:path";
+import { DEFAULT_ADMIN_EMAIL, ensureAdminUser, refreshAdminToken } from "@app/setup.ts";
+import { redactUrl } from "@infra/db/connect.ts";
+import { scaffoldHome, setSecretsDatabaseUrl } from "@infra/config/scaffold.ts";
+import { command, type Invocation } from "../command.ts";
+
+/**
+ * First run, explicit or implied by `infra services start`: profile, secrets (0600), signing key,
+ * database, migrations, the admin user and `<home>/admin.token`. Everything is reused when present.
+ */
+export async function setupAppliance(
+  inv: Invocation,
+  options: { databaseUrl?: string; adminEmail?: string },
+) {
+  const layout = inv.layout;
+  const scaffold = await scaffoldHome({
+    layout,
+    databaseUrl: options.databaseUrl,
+    servicesPath: await defaultServicesPath(inv),
+    now: inv.clock.now(),
+  });
+  if (options.databaseUrl && !scaffold.createdSecrets) {
+    await setSecretsDatabaseUrl(layout.secretsFile, options.databaseUrl);
+  }
+  const ctx = await inv.context({ migrate: true });
+  const admin = await ensureAdminUser(ctx, options.adminEmail ?? DEFAULT_ADMIN_EMAIL);
+  const token = await refreshAdminToken(ctx, admin.user);
+  const db = ctx.config.database;
+  return {
+    home: layout.home,
+    profile: layout.profileName,
+    database: db.kind === "embedded"
+      ? `embedded (PGlite) at ${db.dataDir}`
+      : `postgres ${redactUrl(db.url.reveal())}`,
+    admin_email: admin.user.email,
+    admin_created: admin.created,
+    admin_token_file: token.path,
+    created: {
+      profile: scaffold.createdProfile,
+      secrets: scaffold.createdSecrets,
+      signing_key: scaffold.createdSigningKey,
+    },
+  };
+}
+
+/** `./services` of a checkout when there is one, else `services` inside the home. */
+async function defaultServicesPath(inv: Invocation): Promise<string> {
+  const candidate = `${inv.cwd}/services`;
+  try {
+    if ((await Deno.stat(candidate)).isDirectory) return relative(inv.layout.home, candidate) || ".";
+  } catch {
+    // No services folder next to the home: the profile points inside the home.
+  }
+  return "services";
+}
+
+export const adminSetup = command({
+  name: "setup",
+  summary: "Create the profile, secrets, signing key, database and admin account (idempotent)",
+  forwardable: true,
+  flags: [
+    { name: "non-interactive", type: "boolean", summary: "never prompt (setup asks nothing anyway)" },
+    {
+      name: "database-url",
+      type: "string",
+      value: "URL",
+      summary: "use a PostgreSQL server instead of the embedded database",
+    },
+    {
+      name: "admin-email",
+      type: "string",
+      value: "E",
+      summary: `admin account email (default ${DEFAULT_ADMIN_EMAIL})`,
+    },
+  ],
+  run: async (inv) => {
+    const url = inv.flags["database-url"];
+    const email = inv.flags["admin-email"];
+    const value = await setupAppliance(inv, {
+      ...(typeof url === "string" ? { databaseUrl: url } : {}),
+      ...(typeof email === "string" ? { adminEmail: email } : {}),
+    });
+    return { kind: "object", value };
+  },
+});

@@ -1,0 +1,68 @@
+import type { Context } from "hono";
+import { AppError, type ErrorCode } from "@shared/errors.ts";
+
+/**
+ * The one translation table from error codes to REST answers (RFC 9457 problem+json). A new code
+ * without a row here fails type-checking.
+ */
+const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
+  "request.invalid_json": { status: 400, title: "Request body is not valid JSON" },
+  "request.invalid_body": { status: 400, title: "Request body is invalid" },
+  "request.too_large": { status: 413, title: "Request body is too large" },
+  "request.not_found": { status: 404, title: "Not found" },
+  "request.method_not_allowed": { status: 405, title: "Method not allowed" },
+  "auth.missing_token": { status: 401, title: "Authentication required" },
+  "auth.invalid_token": { status: 401, title: "Invalid or expired token" },
+  "auth.forbidden": { status: 403, title: "Forbidden" },
+  "config.invalid": { status: 500, title: "Configuration is invalid" },
+  "db.unavailable": { status: 503, title: "Database unavailable" },
+  "db.migration_checksum_mismatch": { status: 500, title: "Database migration error" },
+  "db.migration_failed": { status: 500, title: "Database migration error" },
+  "db.query_rejected": { status: 400, title: "Query rejected" },
+  "db.query_failed": { status: 500, title: "Database error" },
+  "db.locked": { status: 503, title: "Database in use" },
+  "identity.user_not_found": { status: 404, title: "User not found" },
+  "identity.user_exists": { status: 409, title: "User already exists" },
+  "cli.usage": { status: 400, title: "Invalid command" },
+  "service.unreachable": { status: 502, title: "Service unreachable" },
+  "internal.unexpected": { status: 500, title: "Internal error" },
+};
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  trace_id?: string;
+  [key: string]: unknown;
+}
+
+/** Server-side faults keep their internal message out of the answer. */
+export function problemFor(error: AppError, traceId?: string): ProblemBody {
+  const { status, title } = PROBLEMS[error.code];
+  const detail = status >= 500 ? title : error.message;
+  return {
+    type: `https://systemprompt.io/problems/${error.code}`,
+    title,
+    status,
+    code: error.code,
+    detail,
+    ...(traceId ? { trace_id: traceId } : {}),
+    ...(status < 500 && error.data ? error.data : {}),
+  };
+}
+
+export function problemResponse(c: Context, error: AppError): Response {
+  const traceId = c.get("traceId" as never) as string | undefined;
+  const body = problemFor(error, traceId);
+  return c.newResponse(JSON.stringify(body), body.status as 400, {
+    "content-type": "application/problem+json",
+  });
+}
+
+export function asAppError(error: unknown): AppError {
+  return error instanceof AppError
+    ? error
+    : new AppError("internal.unexpected", "unexpected error", { cause: error });
+}

@@ -1,0 +1,45 @@
+import type { MiddlewareHandler } from "hono";
+import { newRequestId, newTraceId, parseTraceId } from "@shared/ids.ts";
+import type { Logger } from "@shared/logger.ts";
+import type { MetricsRegistry } from "@infra/metrics/registry.ts";
+import type { HttpEnv } from "./env.ts";
+
+/**
+ * Edge middleware: a request id, a trace id (the caller's `x-trace-id` when well-formed, else a new
+ * one) echoed on the response, a latency histogram by route template, and one log line.
+ */
+export function requestContext(deps: { metrics: MetricsRegistry; log: Logger }): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const requestId = newRequestId();
+    const traceId = parseTraceId(c.req.header("x-trace-id")) ?? newTraceId();
+    c.set("requestId", requestId);
+    c.set("traceId", traceId);
+    await next();
+    c.header("x-trace-id", traceId);
+    c.header("x-request-id", requestId);
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.req.routePath && c.req.routePath !== "/*" ? c.req.routePath : "unmatched";
+    const labels = { method: c.req.method, route, status: String(c.res.status) };
+    deps.metrics.counter("http_requests_total", "HTTP requests by route template and status", labels);
+    deps.metrics.observe("http_request_duration_seconds", "HTTP request latency by route template", {
+      method: c.req.method,
+      route,
+    }, seconds);
+    if (c.res.status >= 500) {
+      deps.log.warn("http.request_failed", {
+        route,
+        status: c.res.status,
+        trace_id: traceId,
+        request_id: requestId,
+      });
+    } else {
+      deps.log.debug("http.request", {
+        route,
+        status: c.res.status,
+        ms: Math.round(seconds * 1e4) / 10,
+        trace_id: traceId,
+      });
+    }
+  };
+}

@@ -1,0 +1,15 @@
+import m0001 from "@sql/migrations/0001_create_core.sql" with { type: "text" };
+
+/**
+ * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
+ * A test checks that this list and `sql/migrations/` name the same files.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "0001_create_core", sql: m0001 },
+];

@@ -1,0 +1,54 @@
+/**
+ * One error class, many stable codes. A code is `domain.reason`; once published it never changes
+ * meaning. `message` and `data` are safe to show a client; `cause` stays internal.
+ */
+export const ERROR_CODES = [
+  "request.invalid_json",
+  "request.invalid_body",
+  "request.too_large",
+  "request.not_found",
+  "request.method_not_allowed",
+  "auth.missing_token",
+  "auth.invalid_token",
+  "auth.forbidden",
+  "config.invalid",
+  "db.unavailable",
+  "db.migration_checksum_mismatch",
+  "db.migration_failed",
+  "db.query_rejected",
+  "db.query_failed",
+  "db.locked",
+  "identity.user_not_found",
+  "identity.user_exists",
+  "cli.usage",
+  "service.unreachable",
+  "internal.unexpected",
+] as const;
+
+export type ErrorCode = typeof ERROR_CODES[number];
+
+export class AppError extends Error {
+  override readonly name = "AppError";
+  readonly code: ErrorCode;
+  readonly data: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { data?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.data = options.data;
+  }
+}
+
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}
+
+/** A short, single-line description of an unknown thrown value, for logs (never for clients). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
