@@ -35,7 +35,6 @@ export interface ContextInput {
 }
 
 export async function createAppContext(input: ContextInput): Promise<AppContext> {
-  const tokens = await createTokenKeys(input.config.signingKeys);
   const db = await connectDatabase(input.config.database, {
     log: input.log,
     ...(input.connectTimeoutSeconds !== undefined ? { timeoutSeconds: input.connectTimeoutSeconds } : {}),
@@ -45,10 +44,17 @@ export async function createAppContext(input: ContextInput): Promise<AppContext>
       const result = await migrate(db);
       if (result.applied.length > 0) input.log.info("db.migrated", { applied: result.applied });
     }
+    return await assembleAppContext({ ...input, db });
   } catch (error) {
     await db.close();
     throw error;
   }
+}
+
+/** Builds the context around an open database (tests pass their own); disposing it closes `db`. */
+export async function assembleAppContext(input: Omit<ContextInput, "migrate"> & { db: Db }): Promise<AppContext> {
+  const { db } = input;
+  const tokens = await createTokenKeys(input.config.signingKeys);
   return {
     config: input.config,
     clock: input.clock,
