@@ -52,7 +52,9 @@ export async function createAppContext(input: ContextInput): Promise<AppContext>
 }
 
 /** Builds the context around an open database (tests pass their own); disposing it closes `db`. */
-export async function assembleAppContext(input: Omit<ContextInput, "migrate"> & { db: Db }): Promise<AppContext> {
+export async function assembleAppContext(
+  input: Omit<ContextInput, "migrate"> & { db: Db },
+): Promise<AppContext> {
   const { db } = input;
   const tokens = await createTokenKeys(input.config.signingKeys);
   return {
