@@ -19,11 +19,11 @@ async function run(args: string[], options: { cwd: string; env?: Record<string, 
 }
 
 function fail(step: string, detail: string): never {
-  console.error(`check_bundle: FAIL ${step}\n${detail}`);
+  console.error(`bundle_check: FAIL ${step}\n${detail}`);
   Deno.exit(1);
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close();
@@ -63,7 +63,7 @@ async function main() {
     if (version.code !== 0 || !version.stdout.startsWith("systemprompt ")) fail("--version", version.stderr);
     const setup = await run([...base, "--json", "admin", "setup", "--non-interactive"], { cwd: empty, env });
     if (setup.code !== 0) fail("admin setup", setup.stderr);
-    const port = await freePort();
+    const port = freePort();
     const child = new Deno.Command(Deno.execPath(), {
       args: [...base, "infra", "services", "serve"],
       cwd: empty,
@@ -78,7 +78,9 @@ async function main() {
     if (status.code !== 0) fail("graceful stop", `exit code ${status.code} after SIGTERM`);
     const size = (await Deno.stat(bundle)).size;
     console.log(
-      `check_bundle: ok (${(size / 1e6).toFixed(1)} MB bundle; ${version.stdout.trim()}; setup and health served from an empty directory)`,
+      `bundle_check: ok (${
+        (size / 1e6).toFixed(1)
+      } MB bundle; ${version.stdout.trim()}; setup and health served from an empty directory)`,
     );
   } finally {
     await Deno.remove(work, { recursive: true });
