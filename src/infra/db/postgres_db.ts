@@ -14,13 +14,25 @@ type TxSql = postgres.TransactionSql<Record<string, never>>;
 
 /** The server adapter (production): a postgres.js pool. */
 export function openPostgresDb(options: PostgresOptions): Db {
-  const sql: Sql = postgres(options.url, {
+  const { url, host } = splitSocketHost(options.url);
+  const sql: Sql = postgres(url, {
+    ...(host ? { host } : {}),
     max: options.max ?? 10,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     onnotice: () => {},
     types: {
       int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: parseInt8 },
       bytea: { to: 17, from: [17], serialize: (x: Uint8Array) => bytesToPgHex(x), parse: pgHexToBytes },
+      // A string is already JSON text (SqlParam has no objects), as PGlite treats it; postgres.js would
+      // JSON.stringify it again and store a JSON string scalar.
+      json: {
+        to: 114,
+        from: [114, 3802],
+        serialize: (x: unknown) => typeof x === "string" ? x : JSON.stringify(x),
+        parse: (x: string) => JSON.parse(x),
+      },
+      // postgres.js's array parser returns an unquoted NULL element as the string "NULL".
+      textArray: { to: 1009, from: [1009], serialize: serializeTextArray, parse: parseTextArray },
     },
     connection: { application_name: "systemprompt" },
   }) as unknown as Sql;
@@ -50,4 +62,41 @@ function bind(sql: Sql | TxSql): Queryable {
     await sql.unsafe(text);
   };
   return createQueryable(query, exec);
+}
+
+function serializeTextArray(xs: readonly (string | null)[]): string {
+  return `{${
+    xs.map((x) => x === null ? "NULL" : `"${x.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")
+  }}`;
+}
+
+/** A one-dimensional text[] literal, e.g. `{a,"b,c",NULL}`. */
+function parseTextArray(text: string): (string | null)[] {
+  const out: (string | null)[] = [];
+  let i = 1;
+  while (i < text.length - 1) {
+    if (text[i] === '"') {
+      let value = "";
+      for (i++; text[i] !== '"'; i++) value += text[i] === "\\" ? text[++i] : text[i];
+      out.push(value);
+      i += 2;
+    } else {
+      const end = text.indexOf(",", i) === -1 ? text.length - 1 : text.indexOf(",", i);
+      const raw = text.slice(i, end);
+      out.push(raw === "NULL" ? null : raw);
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * libpq's unix-socket form `postgres://user@localhost/db?host=/socket/dir`: postgres.js 3.4.9 ignores
+ * `?host=` (it would send it to the server as a startup parameter), so it is passed as an option.
+ */
+function splitSocketHost(text: string): { url: string; host: string | undefined } {
+  const url = new URL(text);
+  const host = url.searchParams.get("host") ?? undefined;
+  url.searchParams.delete("host");
+  return { url: url.href, host };
 }
