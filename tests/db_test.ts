@@ -164,3 +164,23 @@ async function createBlankDatabase(): Promise<{ url: string } & AsyncDisposable>
       withAdmin(adminUrl, (admin) => admin.exec(`drop database ${name} with (force)`)),
   };
 }
+
+Deno.test(`Db (${mode}) delivers pg_notify payloads to listeners until they unlisten`, async () => {
+  await using db = await openTestDb();
+  const got: string[] = [];
+  const arrived = Promise.withResolvers<void>();
+  const listener = await db.listen("sp_test_channel", (payload) => {
+    got.push(payload);
+    if (got.length === 2) arrived.resolve();
+  });
+  await db.query("select pg_notify('sp_test_channel', $1)", ["one"]);
+  await db.tx((q) => q.query("select pg_notify('sp_test_channel', $1)", ["two"]));
+  await Promise.race([
+    arrived.promise,
+    new Promise((_, no) => setTimeout(() => no(new Error("timeout")), 5000)),
+  ]);
+  await listener.unlisten();
+  await db.query("select pg_notify('sp_test_channel', 'three')");
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(got, ["one", "two"]);
+});

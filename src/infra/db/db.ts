@@ -28,9 +28,15 @@ export interface TxOptions {
 
 export type DbKind = "postgres" | "pglite";
 
+export interface Listener {
+  unlisten(): Promise<void>;
+}
+
 export interface Db extends Queryable, AsyncDisposable {
   readonly kind: DbKind;
   tx<T>(fn: (q: Queryable) => Promise<T>, options?: TxOptions): Promise<T>;
+  /** LISTEN on a channel; `pg_notify(channel, payload)` from any connection (any process) arrives here. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<Listener>;
   close(): Promise<void>;
 }
 

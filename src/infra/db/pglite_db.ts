@@ -62,6 +62,10 @@ function wrap(pg: PGlite, lock: Deno.FsFile | undefined): Db {
         if (txOptions.readOnly) await tx.exec("set transaction read only");
         return await fn(bind(tx));
       }),
+    listen: async (channel: string, onPayload: (payload: string) => void) => {
+      const unsubscribe = await pg.listen(channel, onPayload);
+      return { unlisten: () => unsubscribe() };
+    },
     close,
     [Symbol.asyncDispose]: close,
   } as Db;

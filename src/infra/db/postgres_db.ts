@@ -42,6 +42,10 @@ export function openPostgresDb(options: PostgresOptions): Db {
     kind: "postgres",
     tx: <T>(fn: (q: Queryable) => Promise<T>, txOptions: TxOptions = {}) =>
       sql.begin(txOptions.readOnly ? "read only" : "read write", (tx) => fn(bind(tx))) as Promise<T>,
+    listen: async (channel, onPayload) => {
+      const { unlisten } = await sql.listen(channel, (payload) => onPayload(payload));
+      return { unlisten };
+    },
     close: () => sql.end({ timeout: 5 }),
     [Symbol.asyncDispose]: () => sql.end({ timeout: 5 }),
   };
