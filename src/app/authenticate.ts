@@ -34,15 +34,17 @@ export async function authenticateBearer(
   if (!await deps.users.isSessionActive(claims.sessionId, now)) {
     return { ok: false, reason: "session_revoked" };
   }
-  const roleScope = scopeForRoles(user.roles);
   return {
     ok: true,
     principal: {
       userId: user.id,
       email: user.email,
       roles: user.roles,
-      // A token never grants more than the user's roles allow today.
-      scope: claims.scope === "admin" && roleScope === "admin" ? "admin" : "user",
+      // Live roles decide: a demotion applies to the next call, whatever the token says.
+      scope: scopeForRoles(user.roles),
+      credential: "session",
+      audiences: claims.audiences,
+      pluginId: null,
       sessionId: claims.sessionId,
       clientId: claims.clientId || null,
       department: user.department,

@@ -31,18 +31,59 @@ export const STAGE_IDS = [
   "rate_limit",
 ] as const;
 
+const enabled = { enabled: z.boolean().default(true) };
+const stageSettings = z.strictObject({
+  secret_scan: z.strictObject({ ...enabled }).prefault({}),
+  scope_check: z.strictObject({
+    ...enabled,
+    admin_only_prefixes: z.array(z.string().min(1)).default(["mcp__systemprompt__"]),
+  }).prefault({}),
+  tool_blocklist: z.strictObject({
+    ...enabled,
+    words: z.array(z.string().min(1)).default(["delete", "drop", "destroy"]),
+  }).prefault({}),
+  rbac: z.strictObject({ ...enabled }).prefault({}),
+  tool_pinning: z.strictObject({ ...enabled }).prefault({}),
+  budget: z.strictObject({ ...enabled }).prefault({}),
+  rate_limit: z.strictObject({
+    ...enabled,
+    calls: z.number().int().positive().default(300),
+    window_seconds: z.number().int().positive().max(86_400).default(60),
+  }).prefault({}),
+}).prefault({});
+
 const governanceSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  chain: z.array(z.enum(STAGE_IDS)).default([...STAGE_IDS]),
-  stages: z.partialRecord(z.enum(STAGE_IDS), z.record(z.string(), z.unknown())).default({}),
+  chain: z.array(z.enum(STAGE_IDS)).default([...STAGE_IDS]).refine(
+    (chain) => new Set(chain).size === chain.length,
+    "a stage may appear only once",
+  ),
+  stages: stageSettings,
 });
 
 export type GovernanceConfig = z.infer<typeof governanceSchema>;
+
+const names = z.array(z.string().min(1)).default([]);
+const accessControlSchema = z.strictObject({
+  rules: z.array(z.strictObject({
+    entity: z.string().regex(
+      /^(mcp_server|mcp_tool|agent|gateway_route|skill|hook_tool):.+$/,
+      "expected <type>:<name>",
+    ),
+    effect: z.enum(["allow", "deny"]),
+    users: names,
+    roles: names,
+    departments: names,
+  })).default([]),
+});
+
+export type AccessControlConfig = z.infer<typeof accessControlSchema>;
 
 export interface Services {
   readonly dir: string;
   readonly present: boolean;
   readonly governance: GovernanceConfig;
+  readonly accessControl: AccessControlConfig;
   /** Every parsed YAML document, keyed by `kind/file.yaml`. */
   readonly documents: ReadonlyMap<string, unknown>;
 }
@@ -52,7 +93,13 @@ export async function loadServices(dir: string, required: boolean, problems: Pro
   const present = await isDirectory(dir);
   if (!present) {
     if (required) problems.add(dir, "", "services directory does not exist");
-    return { dir, present, governance: governanceSchema.parse({}), documents };
+    return {
+      dir,
+      present,
+      governance: governanceSchema.parse({}),
+      accessControl: accessControlSchema.parse({}),
+      documents,
+    };
   }
   for await (const entry of Deno.readDir(dir)) {
     if (entry.name.startsWith(".")) continue;
@@ -66,11 +113,19 @@ export async function loadServices(dir: string, required: boolean, problems: Pro
     }
     await collectYaml(dir, join(dir, entry.name), documents, problems);
   }
-  const governanceFile = join(dir, "governance", "config.yaml");
-  const governanceDoc = documents.get("governance/config.yaml") ?? {};
-  const governance = validate(governanceSchema, governanceDoc, governanceFile, problems) ??
-    governanceSchema.parse({});
-  return { dir, present, governance, documents };
+  const governance = validate(
+    governanceSchema,
+    documents.get("governance/config.yaml") ?? {},
+    join(dir, "governance", "config.yaml"),
+    problems,
+  ) ?? governanceSchema.parse({});
+  const accessControl = validate(
+    accessControlSchema,
+    documents.get("access-control/roles.yaml") ?? {},
+    join(dir, "access-control", "roles.yaml"),
+    problems,
+  ) ?? accessControlSchema.parse({});
+  return { dir, present, governance, accessControl, documents };
 }
 
 async function collectYaml(root: string, dir: string, into: Map<string, unknown>, problems: ProblemList) {

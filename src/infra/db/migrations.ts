@@ -1,4 +1,5 @@
 import m0001 from "@sql/migrations/0001_create_core.sql" with { type: "text" };
+import m0004 from "@sql/migrations/0004_governance.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -12,4 +13,5 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "0001_create_core", sql: m0001 },
+  { version: 4, name: "0004_governance", sql: m0004 },
 ];

@@ -1,0 +1,40 @@
+import type { Stage } from "../types.ts";
+
+/** One SQL round trip on the database clock (`sql/queries/governance/charge_rate_limit.sql`). */
+export interface RateLimiter {
+  /** Charges one call unless `limit` are already charged in the window; `dryRun` only looks. */
+  charge(key: string, limit: number, windowSeconds: number, dryRun: boolean): Promise<RateCharge>;
+}
+
+export interface RateCharge {
+  readonly allowed: boolean;
+  readonly used: number;
+  readonly retryAfterMs: number;
+}
+
+export interface RateLimitSettings {
+  readonly calls: number;
+  readonly windowSeconds: number;
+}
+
+/**
+ * At most N charged calls in any rolling window of W seconds per `session_id:user_id`. It runs
+ * last, so calls denied by an earlier stage are never charged; a denied call is not charged either.
+ */
+export function createRateLimit(limiter: RateLimiter, settings: RateLimitSettings): Stage {
+  return {
+    id: "rate_limit",
+    evaluate: async ({ subject, dryRun }) => {
+      const key = `${subject.sessionId}:${subject.userId}`;
+      const charge = await limiter.charge(key, settings.calls, settings.windowSeconds, dryRun);
+      const detail = `${charge.used}/${settings.calls} in ${settings.windowSeconds}s`;
+      if (charge.allowed) return { result: "pass", detail };
+      return {
+        result: "fail",
+        reason:
+          `rate limit exceeded: ${settings.calls} calls per ${settings.windowSeconds}s; retry after ${charge.retryAfterMs}ms`,
+        detail,
+      };
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The governance vocabulary: who asks (Subject), for what (Target), what each stage said
+ * (ChainEntry) and the verdict (Decision). Stage ids are stable: they appear in audit rows and deny
+ * texts.
+ */
+import { STAGE_IDS } from "@infra/config/services.ts";
+
+export { STAGE_IDS };
+export type StageId = typeof STAGE_IDS[number];
+
+/** Policy ids that are not stages (ARCHITECTURE §6). */
+export type FixedPolicy =
+  | "default_allow"
+  | "governance_disabled"
+  | "authentication"
+  | "invalid_request"
+  | "policy_error"
+  | "vault"
+  | "unscannable"
+  | "unavailable";
+
+export type StageOutcome = "pass" | "fail" | "skip" | "disabled" | "n/a";
+
+export interface ChainEntry {
+  readonly policy_id: StageId;
+  readonly result: StageOutcome;
+  readonly detail: string | null;
+  readonly duration_ms: number;
+}
+
+/** The caller as governance sees it: identity only, never fields of the request body. */
+export interface Subject {
+  readonly userId: string;
+  readonly email: string;
+  readonly scope: "admin" | "user";
+  readonly roles: readonly string[];
+  readonly department: string | null;
+  /** Rate-limit and audit session: the hook body's `session_id` when present, else the token's. */
+  readonly sessionId: string;
+}
+
+export type Surface = "hook" | "mcp" | "llm" | "a2a";
+
+export interface Target {
+  readonly surface: Surface;
+  /** `PreToolUse`, `UserPromptSubmit`, `tools/call`, … */
+  readonly event: string;
+  /** The tool name as the client sent it (`Read`, `mcp__github__create_issue`, `user_prompt`). */
+  readonly toolName: string;
+  readonly toolInput?: unknown;
+  readonly prompt?: string;
+}
+
+/** What a stage returns. `fail` carries the deny reason shown to the client. */
+export type StageVerdict =
+  | { readonly result: "pass"; readonly detail?: string }
+  | { readonly result: "n/a"; readonly detail?: string }
+  | { readonly result: "fail"; readonly reason: string; readonly detail?: string };
+
+export interface StageInput {
+  readonly subject: Subject;
+  readonly target: Target;
+  /** What-if evaluation: stages must not charge or change anything. */
+  readonly dryRun: boolean;
+}
+
+export interface Stage {
+  readonly id: StageId;
+  evaluate(input: StageInput): StageVerdict | Promise<StageVerdict>;
+}
+
+export type Decision =
+  | {
+    readonly decision: "allow";
+    readonly policy: "default_allow" | "governance_disabled";
+    readonly reason: null;
+    readonly chain: readonly ChainEntry[];
+  }
+  | {
+    readonly decision: "deny";
+    readonly policy: StageId | "policy_error";
+    readonly reason: string;
+    readonly chain: readonly ChainEntry[];
+  };
