@@ -1,0 +1,9 @@
+-- Chain rows in order, from seq $1 to $2, at most $3 of them.
+select
+  id, user_id, session_id, tool_name, agent_id, agent_scope, decision, policy, reason,
+  evaluated_rules, plugin_id, actor_kind, actor_id, act_chain, context_id, task_id, trace_id,
+  created_at, seq, prev_hash, row_hash
+from governance_decisions
+where seq >= $1 and seq <= $2
+order by seq
+limit $3

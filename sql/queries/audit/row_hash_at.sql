@@ -1,0 +1,1 @@
+select row_hash from governance_decisions where seq = $1
