@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Clock } from "@shared/clock.ts";
 import type { Logger } from "@shared/logger.ts";
 import type { BuildInfo } from "@shared/version.ts";
@@ -6,7 +7,20 @@ import type { Db } from "@infra/db/db.ts";
 import { connectDatabase } from "@infra/db/connect.ts";
 import { migrate } from "@infra/db/migrate.ts";
 import { MetricsRegistry } from "@infra/metrics/registry.ts";
-import { createTokenKeys, createUserRepo, type TokenKeys, type UserRepo } from "@domain/identity/mod.ts";
+import { loadOrCreateAuditKey } from "@infra/audit/audit_key.ts";
+import { type AuditWriter, openAuditWriter } from "@domain/audit/mod.ts";
+import { buildPolicy, createSqlRateLimiter, type Policy } from "@domain/governance/mod.ts";
+import { createScannerPort } from "./scanner_port.ts";
+import {
+  createIdentitySource,
+  createUserRepo,
+  IdentityCache,
+  KeyRing,
+  reloadKeyRing,
+  signingKeyDir,
+  startIdentitySync,
+  type UserRepo,
+} from "@domain/identity/mod.ts";
 
 /**
  * The composition root: the only place that opens the database. Everything a request or command
@@ -19,9 +33,16 @@ export interface AppContext extends AsyncDisposable {
   readonly build: BuildInfo;
   readonly instanceId: string;
   readonly db: Db;
-  readonly tokens: TokenKeys;
+  /** The process's one audit writer; disposed (pending decisions made durable) before the db closes. */
+  readonly audit: AuditWriter;
+  /** JWT keys; swapped in place when a rotation is announced (NOTIFY sp_identity 'keys'). */
+  readonly tokens: KeyRing;
+  /** Live user/session/API-key facts for authentication (≤ 30 s, dropped on NOTIFY). */
+  readonly identityCache: IdentityCache;
   readonly users: UserRepo;
   readonly metrics: MetricsRegistry;
+  /** The governance chain built from services/ (file order) and its version hash. */
+  readonly policy: Policy;
 }
 
 export interface ContextInput {
@@ -56,17 +77,50 @@ export async function assembleAppContext(
   input: Omit<ContextInput, "migrate"> & { db: Db },
 ): Promise<AppContext> {
   const { db } = input;
-  const tokens = await createTokenKeys(input.config.signingKeys);
+  const auditKey = await loadOrCreateAuditKey(input.config.layout);
+  const tokens = await KeyRing.create(input.config.signingKeys);
+  const identityCache = new IdentityCache(createIdentitySource(db));
+  const keyDir = signingKeyDir(input.config.layout.credentialsDir);
+  const sync = await startIdentitySync({
+    db,
+    cache: identityCache,
+    reloadKeys: () => reloadKeyRing({ db, clock: input.clock, keyDir, ring: tokens }),
+    log: input.log,
+  });
+  const instanceId = crypto.randomUUID();
+  const metrics = new MetricsRegistry();
+  const audit = await openAuditWriter({
+    db,
+    clock: input.clock,
+    log: input.log,
+    signer: auditKey,
+    journalDir: join(input.config.paths.data, "audit-journal"),
+    owner: instanceId,
+  }).catch(async (error) => {
+    await sync.stop();
+    throw error;
+  });
+  metrics.gauge("audit_queue_depth", "Decisions accepted but not yet durable", () => audit.depth());
   return {
     config: input.config,
     clock: input.clock,
     log: input.log,
     build: input.build,
-    instanceId: crypto.randomUUID(),
+    instanceId,
     db,
+    audit,
     tokens,
+    identityCache,
     users: createUserRepo(db),
-    metrics: new MetricsRegistry(),
-    [Symbol.asyncDispose]: () => db.close(),
+    metrics,
+    policy: buildPolicy(input.config.services.governance, input.config.services.accessControl, {
+      scanner: createScannerPort(new TextEncoder().encode(input.config.secrets.tokenPepper.reveal())),
+      rateLimiter: createSqlRateLimiter(db),
+    }),
+    [Symbol.asyncDispose]: async () => {
+      await sync.stop();
+      await audit[Symbol.asyncDispose]();
+      await db.close();
+    },
   };
 }

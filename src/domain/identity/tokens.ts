@@ -2,7 +2,6 @@ import { errors as joseErrors, importJWK, jwtVerify, SignJWT } from "jose";
 import type { SigningKey } from "@infra/crypto/signing_key.ts";
 import type { SessionId, UserId } from "@shared/ids.ts";
 import { parseSessionId, parseUserId } from "@shared/ids.ts";
-import type { AccessScope } from "./user.ts";
 
 /** The keys a process signs with (the newest) and verifies with (all it knows). */
 export interface TokenKeys {
@@ -18,27 +17,54 @@ export async function createTokenKeys(keys: readonly SigningKey[]): Promise<Toke
   return { signing, verifying };
 }
 
+/** Session and admin tokens (ARCHITECTURE §4). */
+export const SESSION_AUDIENCES: readonly string[] = ["web", "api", "mcp", "a2a"];
+/** Plugin tokens: the hooks API and plugin endpoints only. */
+export const PLUGIN_AUDIENCES: readonly string[] = ["hook", "plugin"];
+export const PLUGIN_SCOPE = "hook:govern hook:track";
+/** A PAT is valid wherever any credential is. */
+export const ALL_AUDIENCES: readonly string[] = [...SESSION_AUDIENCES, ...PLUGIN_AUDIENCES];
+/** No token lives longer; a rotated-out key therefore verifies at most this long (plus leeway). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 365 * 86_400;
+export const LEEWAY_SECONDS = 30;
+
+export type TokenType = "access" | "plugin";
+
 export interface AccessClaims {
   readonly userId: UserId;
   readonly sessionId: SessionId;
-  readonly scope: AccessScope;
+  /** As written at mint time: informational only, access follows the user's live roles. */
+  readonly scope: string;
   readonly clientId: string;
   readonly audiences: readonly string[];
+  readonly tokenType: TokenType;
+  readonly pluginId: string | null;
 }
 
-export interface MintInput extends AccessClaims {
+export interface MintInput {
+  readonly userId: UserId;
+  readonly sessionId: SessionId;
+  readonly scope: string;
+  readonly clientId: string;
+  readonly audiences: readonly string[];
+  readonly tokenType?: TokenType;
+  readonly pluginId?: string;
   readonly issuer: string;
   readonly ttlSeconds: number;
   readonly now: Date;
 }
 
 export async function mintAccessToken(keys: TokenKeys, input: MintInput): Promise<string> {
+  if (!(input.ttlSeconds > 0 && input.ttlSeconds <= MAX_TOKEN_LIFETIME_SECONDS)) {
+    throw new RangeError(`token lifetime must be 1..${MAX_TOKEN_LIFETIME_SECONDS} s`);
+  }
   const iat = Math.floor(input.now.getTime() / 1000);
   return await new SignJWT({
     scope: input.scope,
     session_id: input.sessionId,
     client_id: input.clientId,
-    token_type: "access",
+    token_type: input.tokenType ?? "access",
+    ...(input.pluginId !== undefined ? { plugin_id: input.pluginId } : {}),
   })
     .setProtectedHeader({ alg: "RS256", kid: keys.signing.kid, typ: "JWT" })
     .setIssuer(input.issuer)
@@ -57,12 +83,17 @@ export type TokenVerdict =
 
 export type TokenFailure = "malformed" | "unknown_key" | "expired" | "invalid_signature" | "invalid_claims";
 
-const LEEWAY_SECONDS = 30;
+export interface VerifyExpectation {
+  readonly issuer: string;
+  /** Any one of these in the token's `aud` is enough. */
+  readonly audience: string | readonly string[];
+  readonly now: Date;
+}
 
 export async function verifyAccessToken(
   keys: TokenKeys,
   token: string,
-  expect: { readonly issuer: string; readonly audience: string; readonly now: Date },
+  expect: VerifyExpectation,
 ): Promise<TokenVerdict> {
   try {
     const { payload } = await jwtVerify(token, (header) => {
@@ -72,23 +103,43 @@ export async function verifyAccessToken(
     }, {
       algorithms: ["RS256"],
       issuer: expect.issuer,
-      audience: expect.audience,
+      audience: typeof expect.audience === "string" ? expect.audience : [...expect.audience],
       clockTolerance: LEEWAY_SECONDS,
       currentDate: expect.now,
     });
-    const userId = parseUserId(String(payload.sub ?? ""));
-    const sessionId = parseSessionId(String(payload["session_id"] ?? ""));
-    if (!userId || !sessionId || payload.exp === undefined) return { valid: false, reason: "invalid_claims" };
-    const scope = payload["scope"] === "admin" ? "admin" : "user";
-    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud ?? ""];
-    return {
-      valid: true,
-      claims: { userId, sessionId, scope, clientId: String(payload["client_id"] ?? ""), audiences: aud },
-      expiresAt: new Date(payload.exp * 1000),
-    };
+    const claims = decodeClaims(payload);
+    if (!claims || payload.exp === undefined) return { valid: false, reason: "invalid_claims" };
+    return { valid: true, claims, expiresAt: new Date(payload.exp * 1000) };
   } catch (error) {
     return { valid: false, reason: classify(error) };
   }
+}
+
+function decodeClaims(payload: Record<string, unknown>): AccessClaims | undefined {
+  const userId = parseUserId(String(payload["sub"] ?? ""));
+  const sessionId = parseSessionId(String(payload["session_id"] ?? ""));
+  if (!userId || !sessionId) return undefined;
+  const aud = payload["aud"];
+  const audiences = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === "string");
+  const scope = typeof payload["scope"] === "string" ? payload["scope"] : "";
+  const tokenType: TokenType = payload["token_type"] === "plugin" ? "plugin" : "access";
+  const pluginId = typeof payload["plugin_id"] === "string" ? payload["plugin_id"] : null;
+  if (tokenType === "plugin" && !isPluginScope(scope)) return undefined;
+  return {
+    userId,
+    sessionId,
+    scope,
+    clientId: String(payload["client_id"] ?? ""),
+    audiences,
+    tokenType,
+    pluginId,
+  };
+}
+
+/** A plugin token must carry both hook grants; anything less is not a plugin token. */
+function isPluginScope(scope: string): boolean {
+  const grants = new Set(scope.split(" "));
+  return grants.has("hook:govern") && grants.has("hook:track");
 }
 
 class UnknownKey extends Error {}

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { generateSigningKeyPem, importSigningKey } from "@infra/crypto/signing_key.ts";
 import { newSessionId, newUserId } from "@shared/ids.ts";
-import { createTokenKeys, mintAccessToken, verifyAccessToken } from "./tokens.ts";
+import {
+  createTokenKeys,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  mintAccessToken,
+  PLUGIN_AUDIENCES,
+  PLUGIN_SCOPE,
+  verifyAccessToken,
+} from "./tokens.ts";
 
 const keys = await createTokenKeys([await importSigningKey(await generateSigningKeyPem())]);
 const other = await createTokenKeys([await importSigningKey(await generateSigningKeyPem())]);
@@ -58,4 +65,36 @@ Deno.test("verifyAccessToken() rejects a token whose signature was tampered with
   const flipped = `${h}.${p}.${s!.slice(0, -2)}${s!.endsWith("AA") ? "BB" : "AA"}`;
   const verdict = await verifyAccessToken(keys, flipped, expect(now));
   assert.equal(verdict.valid, false);
+});
+
+Deno.test("verifyAccessToken() accepts any one of several audiences", async () => {
+  const token = await mintAccessToken(keys, base);
+  assert.ok((await verifyAccessToken(keys, token, { ...expect(now), audience: ["hook", "mcp"] })).valid);
+  const none = await verifyAccessToken(keys, token, { ...expect(now), audience: ["hook", "plugin"] });
+  assert.deepEqual(none, { valid: false, reason: "invalid_claims" });
+});
+
+Deno.test("plugin tokens carry token_type, plugin_id and both hook grants", async () => {
+  const plugin = {
+    ...base,
+    scope: PLUGIN_SCOPE,
+    audiences: PLUGIN_AUDIENCES,
+    tokenType: "plugin" as const,
+    pluginId: "acme",
+  };
+  const verdict = await verifyAccessToken(keys, await mintAccessToken(keys, plugin), expect(now, "hook"));
+  assert.ok(verdict.valid);
+  assert.equal(verdict.claims.tokenType, "plugin");
+  assert.equal(verdict.claims.pluginId, "acme");
+  assert.deepEqual(verdict.claims.audiences, ["hook", "plugin"]);
+  const narrow = await mintAccessToken(keys, { ...plugin, scope: "hook:govern" });
+  assert.deepEqual(await verifyAccessToken(keys, narrow, expect(now, "hook")), {
+    valid: false,
+    reason: "invalid_claims",
+  });
+});
+
+Deno.test("mintAccessToken() refuses lifetimes beyond the maximum", async () => {
+  await assert.rejects(() => mintAccessToken(keys, { ...base, ttlSeconds: MAX_TOKEN_LIFETIME_SECONDS + 1 }));
+  await assert.rejects(() => mintAccessToken(keys, { ...base, ttlSeconds: 0 }));
 });

@@ -38,3 +38,29 @@ export interface Principal {
 export function scopeForRoles(roles: readonly string[]): AccessScope {
   return roles.includes("admin") ? "admin" : "user";
 }
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
+const ROLE = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** Loose on purpose (`admin@localhost` is a valid account): one @, no spaces, bounded length. */
+export function isEmail(text: string): boolean {
+  return EMAIL.test(text);
+}
+
+/** Role names as the access rules spell them: `admin`, `user`, `data-science`. */
+export function isRoleName(text: string): boolean {
+  return ROLE.test(text);
+}
+
+/** The wire and CLI shape of a user (snake_case, no internal fields). */
+export function userRecord(user: User): Record<string, unknown> {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    roles: user.roles,
+    department: user.department,
+    status: user.status,
+    created_at: user.createdAt,
+  };
+}

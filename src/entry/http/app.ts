@@ -2,40 +2,47 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { AppError, describeError } from "@shared/errors.ts";
 import type { AppContext } from "@app/context.ts";
+import { signingKeyDeps } from "@app/setup.ts";
+import { authDepsOf } from "@app/authenticate.ts";
 import { requireAuth } from "./auth.ts";
 import type { HttpEnv } from "./env.ts";
 import { asAppError, problemResponse } from "./problem.ts";
 import { requestContext } from "./request_context.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { identityAdminRoutes } from "./routes/admin_keys.ts";
+import { wellKnownRoutes } from "./routes/wellknown.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { hookDeps, hookRoutes } from "./routes/hooks.ts";
+import { eventRoutes } from "./routes/events.ts";
 
 /** Builds the HTTP application from the context. Routes receive only the slices they need. */
 export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const limit = ctx.config.server.bodyLimitBytes;
   app.use("*", requestContext({ metrics: ctx.metrics, log: ctx.log }));
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        problemResponse(c, new AppError("request.too_large", `request body exceeds ${limit} bytes`)),
-    }),
-  );
+  const limiter = bodyLimit({
+    maxSize: limit,
+    onError: (c) =>
+      problemResponse(c, new AppError("request.too_large", `request body exceeds ${limit} bytes`)),
+  });
+  // The govern hook reads at most the limit itself and answers 200 (a deny) to an oversized body.
+  app.use("*", (c, next) => c.req.path === "/api/public/hooks/govern" ? next() : limiter(c, next));
   app.route("/", healthRoutes({ db: ctx.db, version: ctx.build.version, instanceId: ctx.instanceId }));
   app.get(
     "/metrics",
     (c) => c.text(ctx.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
   );
-  const auth = {
-    tokens: ctx.tokens,
-    users: ctx.users,
-    issuer: ctx.config.security.jwtIssuer,
-    clock: ctx.clock,
-  };
-  app.use("/api/v1/admin/me", requireAuth(auth, { audience: "api" }));
-  app.use("/api/v1/admin/*", requireAuth(auth, { audience: "api", adminOnly: true }));
+  const auth = authDepsOf(ctx);
+  app.route("/", wellKnownRoutes({ keys: ctx.tokens }));
+  app.route("/api/public/hooks", hookRoutes({ ...hookDeps(ctx, auth), bodyLimit: limit }));
+  const anyUser = requireAuth(auth, { audiences: ["api"] });
+  const adminOnly = requireAuth(auth, { audiences: ["api"], adminOnly: true });
+  app.use("/api/v1/admin/*", (c, next) => (c.req.path === "/api/v1/admin/me" ? anyUser : adminOnly)(c, next));
+  app.use("/api/v1/events/*", adminOnly);
+  app.route("/api/v1/events", eventRoutes({ db: ctx.db }));
   app.route("/api/v1/admin", adminRoutes());
+  const identity = { db: ctx.db, clock: ctx.clock, cache: ctx.identityCache, keys: signingKeyDeps(ctx) };
+  app.route("/api/v1/admin", identityAdminRoutes(identity));
   app.notFound((c) =>
     problemResponse(c, new AppError("request.not_found", `no route for ${c.req.method} ${c.req.path}`))
   );

@@ -7,6 +7,7 @@ import { type HomeLayout, resolveFromHome } from "./home.ts";
 import { interpolate } from "./interpolate.ts";
 import {
   durationSeconds,
+  isBase64Key,
   type ProfileFile,
   profileSchema,
   type SecretsFile,
@@ -33,6 +34,13 @@ export async function loadConfig(input: LoadInput): Promise<Config> {
   problems.throwIfAny();
   const p = profile!;
   const secrets = await resolveSecrets(secretsFile!, env);
+  if (!isBase64Key(secrets.masterKey.reveal())) {
+    problems.add(
+      secrets.masterKeySource === "secrets.json" ? layout.secretsFile : "environment",
+      secrets.masterKeySource,
+      "must be 32 random bytes, base64-encoded",
+    );
+  }
   const servicesPath = env["SYSTEMPROMPT_SERVICES"] || resolveFromHome(layout.home, p.paths.services);
   const services = await loadServices(servicesPath, Boolean(env["SYSTEMPROMPT_SERVICES"]), problems);
   problems.throwIfAny();

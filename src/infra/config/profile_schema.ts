@@ -78,7 +78,7 @@ export const secretsSchema = z.strictObject({
 
 export type SecretsFile = z.infer<typeof secretsSchema>;
 
-function isBase64Key(value: string): boolean {
+export function isBase64Key(value: string): boolean {
   try {
     return atob(value).length === 32;
   } catch {

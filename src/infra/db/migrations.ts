@@ -1,4 +1,6 @@
 import m0001 from "@sql/migrations/0001_create_core.sql" with { type: "text" };
+import m0002 from "@sql/migrations/0002_identity.sql" with { type: "text" };
+import m0003 from "@sql/migrations/0003_audit_chain.sql" with { type: "text" };
 import m0004 from "@sql/migrations/0004_governance.sql" with { type: "text" };
 
 /**
@@ -13,5 +15,7 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "0001_create_core", sql: m0001 },
+  { version: 2, name: "0002_identity", sql: m0002 },
+  { version: 3, name: "0003_audit_chain", sql: m0003 },
   { version: 4, name: "0004_governance", sql: m0004 },
 ];

@@ -1,4 +1,5 @@
 import { AppError, describeError } from "@shared/errors.ts";
+import { seedAccessRules } from "@domain/governance/mod.ts";
 import { findBootstrapAdmin, refreshAdminToken } from "@app/setup.ts";
 import { startHttpServer } from "../../http/serve.ts";
 import { type AdminChannel, openAdminChannel } from "../admin_channel.ts";
@@ -13,6 +14,11 @@ async function serve(inv: Invocation, banner: (url: string) => string): Promise<
   const config = await inv.config();
   const log = inv.log;
   const ctx = await inv.context({ migrate: true });
+  await seedAccessRules(ctx.db, ctx.policy.rules, ctx.policy.version);
+  log.info("governance.policy_loaded", {
+    policy_version: ctx.policy.version,
+    chain: ctx.config.services.governance.chain,
+  });
   const admin = await findBootstrapAdmin(ctx);
   if (admin) await refreshAdminToken(ctx, admin);
   const server = startHttpServer(ctx, { hostname: config.server.host, port: config.server.port });
