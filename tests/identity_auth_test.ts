@@ -11,7 +11,7 @@ import {
 import { fixedClock } from "@shared/clock.ts";
 import { isAppError } from "@shared/errors.ts";
 import { testDbMode } from "./support/db.ts";
-import { authAs, bearerOf, call, expectProblem, makeUser } from "./support/identity.ts";
+import { adminChanges, authAs, bearerOf, call, expectProblem, makeUser } from "./support/identity.ts";
 import { openTestApp, type TestApp } from "./support/test_app.ts";
 
 const mode = testDbMode();
@@ -92,6 +92,9 @@ Deno.test(`plugin tokens (${mode}): hook audiences, scope and plugin_id; admins 
   assert.equal(claims["plugin_id"], "acme-plugin");
   assert.equal(claims["session_id"], sessionId);
   assert.equal(Number(claims["exp"]) - Number(claims["iat"]), 7 * 86_400);
+  const events = await adminChanges(t.ctx);
+  assert.ok(events.some((e) => e["action"] === "plugin_token.issued"));
+  assert.ok(!JSON.stringify(events).includes(token.split(".")[2]!), "no token value in the event stream");
   const verdict = await authAs(t.ctx, bearerOf(token), ["hook", "api"]);
   assert.ok(verdict.ok);
   assert.deepEqual(
