@@ -7,6 +7,8 @@ import type { Logger } from "@shared/logger.ts";
  */
 export interface ForwardRequest {
   readonly argv: readonly string[];
+  /** The client's standard input, when the command read it (e.g. `admin secrets set --value-stdin`). */
+  readonly stdin?: string;
 }
 
 export interface ForwardResponse {
@@ -36,7 +38,10 @@ export async function openAdminChannel(path: string, run: ForwardRunner, log: Lo
       return new Response("not found", { status: 404 });
     }
     const body = await request.json().catch(() => undefined) as ForwardRequest | undefined;
-    if (!body || !Array.isArray(body.argv) || !body.argv.every((a) => typeof a === "string")) {
+    if (
+      !body || !Array.isArray(body.argv) || !body.argv.every((a) => typeof a === "string") ||
+      (body.stdin !== undefined && typeof body.stdin !== "string")
+    ) {
       return Response.json({ code: 2, stdout: "", stderr: "error: malformed admin channel request\n" });
     }
     log.info("admin_channel.command", { command: body.argv.filter((a) => !a.startsWith("-")).slice(0, 3) });
@@ -51,12 +56,16 @@ export async function openAdminChannel(path: string, run: ForwardRunner, log: Lo
   };
 }
 
-export async function forwardCommand(path: string, argv: readonly string[]): Promise<ForwardResponse> {
+export async function forwardCommand(
+  path: string,
+  argv: readonly string[],
+  stdin?: string,
+): Promise<ForwardResponse> {
   const client = Deno.createHttpClient({ proxy: { transport: "unix", path } });
   try {
     const response = await fetch("http://admin-channel/run", {
       method: "POST",
-      body: JSON.stringify({ argv }),
+      body: JSON.stringify({ argv, stdin }),
       headers: { "content-type": "application/json" },
       client,
     });

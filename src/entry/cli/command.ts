@@ -60,7 +60,12 @@ export interface Invocation {
   readonly forwarded: boolean;
   config(): Promise<Config>;
   /** Runs another CLI invocation in this process (the admin channel uses it for forwarded commands). */
-  dispatch(argv: readonly string[], options: { io: CliIo; sharedContext: AppContext }): Promise<number>;
+  dispatch(
+    argv: readonly string[],
+    options: { io: CliIo; sharedContext: AppContext; stdin?: string | undefined },
+  ): Promise<number>;
+  /** The whole standard input (read at most once; a forwarded command gets the client's). */
+  readonly readStdin?: () => Promise<string>;
   context(options?: { migrate?: boolean }): Promise<AppContext>;
 }
 

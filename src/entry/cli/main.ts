@@ -19,6 +19,8 @@ export interface CliOptions {
   readonly build?: BuildInfo;
   /** Set when a server runs the command for a forwarding client: its context is shared, not opened. */
   readonly sharedContext?: AppContext;
+  /** Reads the whole standard input (default: `Deno.stdin`); a forwarded command gets the client's. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 const encoder = new TextEncoder();
@@ -61,20 +63,31 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       sharedContext: options.sharedContext,
       serverLogs: cmd.serverLogs ?? false,
     });
-    const dispatch = (nested: readonly string[], o: { io: CliIo; sharedContext: AppContext }) =>
-      runCli(nested, { ...options, ...o, build });
+    const stdin = stdinOnce(options.readStdin ?? (() => new Response(Deno.stdin.readable).text()));
+    const dispatch = (
+      nested: readonly string[],
+      o: { io: CliIo; sharedContext: AppContext; stdin?: string | undefined },
+    ) =>
+      runCli(nested, {
+        ...options,
+        io: o.io,
+        sharedContext: o.sharedContext,
+        build,
+        readStdin: forwardedStdin(o.stdin),
+      });
     try {
       const result = await cmd.run({
         ...runtime.invocation,
         ...args,
         dispatch,
+        readStdin: stdin.read,
         forwarded: options.sharedContext !== undefined,
       });
       io.out(renderResult(result, global.format));
       return 0;
     } catch (error) {
       if (isAppError(error, "db.locked") && cmd.forwardable && !options.sharedContext) {
-        return await forward(layout.adminSocket, argv, io);
+        return await forward(layout.adminSocket, argv, io, stdin.taken());
       }
       throw error;
     } finally {
@@ -85,11 +98,31 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
   }
 }
 
-async function forward(socket: string, argv: readonly string[], io: CliIo): Promise<number> {
-  const answer = await forwardCommand(socket, argv);
+async function forward(socket: string, argv: readonly string[], io: CliIo, stdin?: string): Promise<number> {
+  const answer = await forwardCommand(socket, argv, stdin);
   if (answer.stdout) io.out(answer.stdout);
   if (answer.stderr) io.err(answer.stderr);
   return answer.code;
+}
+
+/** Standard input is read at most once; what was read is forwarded with the command if needed. */
+function stdinOnce(
+  read: () => Promise<string>,
+): { read: () => Promise<string>; taken: () => string | undefined } {
+  let text: string | undefined;
+  let pending: Promise<string> | undefined;
+  return {
+    read: () => (pending ??= read().then((t) => (text = t))),
+    taken: () => text,
+  };
+}
+
+/** A forwarded command reads the client's standard input, never the server's. */
+function forwardedStdin(text: string | undefined): () => Promise<string> {
+  return () =>
+    text === undefined
+      ? Promise.reject(new AppError("cli.usage", "standard input was not forwarded with this command"))
+      : Promise.resolve(text);
 }
 
 function reportError(error: unknown, io: CliIo, global: GlobalFlags | undefined): number {

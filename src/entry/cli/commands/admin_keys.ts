@@ -3,6 +3,7 @@ import { issuePluginToken, signingKeyDeps } from "@app/setup.ts";
 import { AppError } from "@shared/errors.ts";
 import { command, type Group, group } from "../command.ts";
 import { CLI_ACTOR, emailFlag, intFlag, printCredential, stringFlag } from "./identity_flags.ts";
+import { rotateMasterCmd } from "./admin_master_key.ts";
 
 const DEFAULT_PLUGIN_DAYS = 365;
 const MAX_PLUGIN_DAYS = 365;
@@ -81,8 +82,9 @@ const listCmd = command({
   },
 });
 
-export const adminKeys: Group = group("keys", "JWT signing keys and plugin tokens", [
+export const adminKeys: Group = group("keys", "JWT signing keys, plugin tokens and the vault master key", [
   issuePluginTokenCmd,
   rotateCmd,
   listCmd,
+  rotateMasterCmd,
 ]);

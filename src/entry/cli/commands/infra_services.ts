@@ -4,6 +4,7 @@ import { findBootstrapAdmin, refreshAdminToken } from "@app/setup.ts";
 import { startHttpServer } from "../../http/serve.ts";
 import { type AdminChannel, openAdminChannel } from "../admin_channel.ts";
 import { command, type Group, group, type Invocation } from "../command.ts";
+import { openSystemdNotifier } from "../../systemd/notify.ts";
 import { setupAppliance } from "./admin_setup.ts";
 
 /**
@@ -13,6 +14,7 @@ import { setupAppliance } from "./admin_setup.ts";
 async function serve(inv: Invocation, banner: (url: string) => string): Promise<void> {
   const config = await inv.config();
   const log = inv.log;
+  await using notifier = openSystemdNotifier(inv.env, log);
   const ctx = await inv.context({ migrate: true });
   await seedAccessRules(ctx.db, ctx.policy.rules, ctx.policy.version);
   log.info("governance.policy_loaded", {
@@ -24,17 +26,19 @@ async function serve(inv: Invocation, banner: (url: string) => string): Promise<
   const server = startHttpServer(ctx, { hostname: config.server.host, port: config.server.port });
   let channel: AdminChannel | undefined;
   if (config.database.kind === "embedded") {
-    channel = await openAdminChannel(config.layout.adminSocket, async ({ argv }) => {
+    channel = await openAdminChannel(config.layout.adminSocket, async ({ argv, stdin }) => {
       const out: string[] = [];
       const err: string[] = [];
       const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
-      const code = await inv.dispatch(argv, { io, sharedContext: ctx });
+      const code = await inv.dispatch(argv, { io, sharedContext: ctx, stdin });
       return { code, stdout: out.join(""), stderr: err.join("") };
     }, log);
   }
   inv.io.out(banner(server.url));
+  await notifier.ready(`serving on ${server.url}`);
   const signal = await waitForSignal();
   log.info("server.stopping", { signal });
+  await notifier.stopping(`draining after ${signal}`);
   await server.shutdown();
   await channel?.close();
   log.info("server.stopped", {});

@@ -1,0 +1,1 @@
+select to_regclass('vault_keyring') is not null as installed

@@ -1,0 +1,1 @@
+select kek_version, kek_check from vault_keyring where id for update

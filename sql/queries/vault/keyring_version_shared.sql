@@ -1,0 +1,1 @@
+select kek_version from vault_keyring where id for share
