@@ -1,0 +1,205 @@
+/**
+ * Bounded decode pass: JSON/JS escapes, percent-encoding and HTML entities (whole-string, with an
+ * offset map), base64/base64url runs ≥ 16 chars and hex runs ≥ 32 chars (mapped to their run).
+ * Recursion ≤ 2 levels; decoded characters per leaf ≤ 4× the leaf's length. No exceptions on the
+ * hot path: binary garbage is rejected byte by byte as it is decoded.
+ */
+import { decodeBase64, decodeHex } from "./bytes.ts";
+import { mapSpan } from "./offsets.ts";
+import { BASE64_CHARS, findRuns } from "./runs.ts";
+
+export interface View {
+  readonly text: string;
+  /** Maps `[start, end)` of this view to `[start, end)` of the original leaf. */
+  readonly map: (start: number, end: number) => readonly [number, number];
+  readonly depth: number;
+}
+
+export interface Budget {
+  remaining: number;
+}
+
+const MAX_DEPTH = 2;
+const MAX_SEGMENTS = 64;
+
+/** A decoded string plus, per replaced region, where it came from (`outStart` ascending). */
+interface Mapped {
+  readonly text: string;
+  /** Flat triples: output start, input start, input end of each replacement. */
+  readonly regions: readonly number[];
+}
+
+const NAMED: Readonly<Record<string, string>> = {
+  quot: '"',
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  apos: "'",
+  nbsp: " ",
+  sol: "/",
+  colon: ":",
+  equals: "=",
+  lpar: "(",
+  rpar: ")",
+  num: "#",
+  dollar: "$",
+  percnt: "%",
+  period: ".",
+  comma: ",",
+  lowbar: "_",
+  hyphen: "-",
+  plus: "+",
+};
+
+function replaceMapped(
+  text: string,
+  re: RegExp,
+  decodeOne: (m: RegExpExecArray) => string | undefined,
+): Mapped {
+  const parts: string[] = [];
+  const regions: number[] = [];
+  let last = 0;
+  let outLength = 0;
+  for (const m of text.matchAll(re)) {
+    const decoded = decodeOne(m);
+    if (decoded === undefined) continue;
+    parts.push(text.slice(last, m.index));
+    outLength += m.index - last;
+    regions.push(outLength, m.index, m.index + m[0].length);
+    parts.push(decoded);
+    outLength += decoded.length;
+    regions.push(outLength, m.index + m[0].length, -1);
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return { text: parts.join(""), regions };
+}
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  '"': '"',
+  "'": "'",
+  "\\": "\\",
+  "/": "/",
+};
+
+interface Decoder {
+  /** Cheap test: can the text contain this encoding at all? */
+  readonly marker: string;
+  readonly pattern: RegExp;
+  readonly decode: (m: RegExpExecArray) => string | undefined;
+}
+
+const DECODERS: readonly Decoder[] = [
+  {
+    marker: "\\",
+    pattern: /\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(["'\\tr]))/g,
+    decode: (m) => {
+      const hex = m[1] ?? m[2];
+      return hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : ESCAPES[m[3] ?? ""];
+    },
+  },
+  {
+    marker: "%",
+    pattern: /(?:%[0-9a-fA-F]{2})+/g,
+    decode: (m) =>
+      new TextDecoder().decode(Uint8Array.from(m[0].slice(1).split("%"), (h) => parseInt(h, 16))),
+  },
+  {
+    marker: "&",
+    pattern: /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));/g,
+    decode: (m) => {
+      const code = m[1] !== undefined
+        ? parseInt(m[1], 10)
+        : m[2] !== undefined
+        ? parseInt(m[2], 16)
+        : undefined;
+      if (code !== undefined) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+      return NAMED[(m[3] ?? "").toLowerCase()];
+    },
+  },
+];
+
+/** Context kept around a cluster of escapes; escapes closer than this share one window. */
+const CONTEXT = 160;
+
+/**
+ * Decodes `decoder` inside windows around clusters of its escapes (a large text with a few escapes
+ * is not copied whole). Each window becomes its own view.
+ */
+function escapeWindows(parent: View, decoder: Decoder): View[] {
+  const text = parent.text;
+  if (!text.includes(decoder.marker)) return [];
+  const views: View[] = [];
+  let from = -1;
+  let to = -1;
+  const flush = (): void => {
+    if (from < 0) return;
+    const start = Math.max(0, from - CONTEXT);
+    const window = text.slice(start, Math.min(text.length, to + CONTEXT));
+    const mapped = replaceMapped(window, new RegExp(decoder.pattern), decoder.decode);
+    if (mapped.text !== window) views.push(child(parent, mapped, start));
+  };
+  for (const m of text.matchAll(decoder.pattern)) {
+    if (from >= 0 && m.index - to > CONTEXT) flush(), (from = -1);
+    if (from < 0) from = m.index;
+    to = m.index + m[0].length;
+  }
+  flush();
+  return views;
+}
+
+interface Segment {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function segments(text: string): Segment[] {
+  const found: Segment[] = [];
+  let tried = 0;
+  for (const [start, stop] of findRuns(text, BASE64_CHARS, 16, text.length)) {
+    let end = stop;
+    while (end < text.length && end - stop < 2 && text[end] === "=") end++;
+    const run = text.slice(start, end);
+    if (tried++ >= MAX_SEGMENTS * 4 || found.length >= MAX_SEGMENTS) break;
+    if (!/\d|[+/=]/.test(run)) continue;
+    const hex = run.length >= 32 && /^(?:[0-9a-fA-F]{2})+$/.test(run);
+    const decoded = hex ? decodeHex(run) : decodeBase64(run);
+    if (decoded !== undefined) found.push({ text: decoded, start, end });
+  }
+  return found;
+}
+
+function child(parent: View, mapped: Mapped, offset: number): View {
+  const { regions } = mapped;
+  return {
+    text: mapped.text,
+    depth: parent.depth + 1,
+    map: (s, e) => {
+      const [start, end] = mapSpan(regions, s, e);
+      return parent.map(offset + start, offset + end);
+    },
+  };
+}
+
+/** Every decoded view below `view` (not including it), within the depth and size bounds. */
+export function decodedViews(view: View, budget: Budget): View[] {
+  if (view.depth >= MAX_DEPTH) return [];
+  const direct: View[] = [];
+  for (const decoder of DECODERS) {
+    for (const decoded of escapeWindows(view, decoder)) {
+      if (decoded.text.length > budget.remaining) break;
+      budget.remaining -= decoded.text.length;
+      direct.push(decoded);
+    }
+  }
+  for (const seg of segments(view.text)) {
+    if (seg.text.length > budget.remaining) break;
+    budget.remaining -= seg.text.length;
+    direct.push({ text: seg.text, depth: view.depth + 1, map: () => view.map(seg.start, seg.end) });
+  }
+  return direct.flatMap((v) => [v, ...decodedViews(v, budget)]);
+}

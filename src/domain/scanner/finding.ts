@@ -1,0 +1,45 @@
+/** Turning a hit into a `Finding`: redacted preview and keyed fingerprint; the secret goes no further. */
+import { createHmac } from "node:crypto";
+import type { LeafHit } from "./leaf.ts";
+import { isHiddenCodePoint } from "./normalise.ts";
+import type { Finding } from "./types.ts";
+
+const REDACTED = "...[REDACTED]";
+
+/** Drops hidden and control characters so a preview can go into a log line or a deny text. */
+function visible(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp >= 0x20 && cp !== 0x7f && !isHiddenCodePoint(cp) && !(cp >= 0x80 && cp < 0xa0)) out += ch;
+  }
+  return out;
+}
+
+/**
+ * The first min(12, ⌊length/3⌋) characters of the value as sent (hidden characters removed), then
+ * `...[REDACTED]`. Never more than a third of the value, never more than 12 characters.
+ */
+export function preview(asSent: string): string {
+  const shown = visible(asSent);
+  const chars = Array.from(shown);
+  return chars.slice(0, Math.min(12, Math.floor(chars.length / 3))).join("") + REDACTED;
+}
+
+/** HMAC-SHA-256 of the secret under the deployment's key, hex. */
+export function fingerprint(key: Uint8Array, secret: string): string {
+  return createHmac("sha256", key).update(secret).digest("hex");
+}
+
+export function toFinding(hit: LeafHit, asSent: string, path: string, fingerprint: string): Finding {
+  return {
+    detectorId: hit.ruleId,
+    name: hit.name,
+    path,
+    start: hit.start,
+    end: hit.end,
+    confidence: hit.confidence,
+    preview: preview(asSent),
+    fingerprint,
+  };
+}
