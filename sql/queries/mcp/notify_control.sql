@@ -1,0 +1,1 @@
+select pg_notify('sp_mcp', $1)

@@ -1,0 +1,218 @@
+import notifyControlSql from "@sql/queries/mcp/notify_control.sql" with { type: "text" };
+import { insertMcpEvent } from "@domain/mcp/mod.ts";
+import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
+import type { Db, Listener } from "@infra/db/db.ts";
+import type { MetricsRegistry } from "@infra/metrics/registry.ts";
+import type { Clock } from "@shared/clock.ts";
+import { AppError, describeError } from "@shared/errors.ts";
+import type { Logger } from "@shared/logger.ts";
+import { ArgumentValidators } from "./mcp_arguments.ts";
+import { type Catalog, reconcileCatalog } from "./mcp_catalog.ts";
+import { connectUpstream } from "./mcp_connect.ts";
+import type { McpSecretSource } from "./mcp_secrets.ts";
+import type { BuiltinCatalog, UpstreamStatus } from "./mcp_types.ts";
+import { UpstreamSlot } from "./mcp_upstream.ts";
+
+/**
+ * The MCP gateway's long-lived state in one process: the registry from `services/mcp`, one
+ * supervised upstream per server, the last tool catalogue of each, and (in a server) the health
+ * loop. Shared state lives in PostgreSQL (sessions, pins, executions); a restart request reaches
+ * every process over `NOTIFY sp_mcp`. Disposing stops every child process.
+ */
+export interface HubDeps {
+  readonly servers: readonly McpServerConfig[];
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metrics: MetricsRegistry;
+  readonly secrets: McpSecretSource;
+  readonly logsDir: string;
+  readonly servicesDir: string;
+  readonly version: string;
+  readonly instanceId: string;
+  readonly fingerprintKey: Uint8Array;
+}
+
+const CONTROL_CHANNEL = "sp_mcp";
+const HEALTH_INTERVAL_MS = 30_000;
+
+export class McpHub implements AsyncDisposable {
+  readonly #deps: HubDeps;
+  readonly #servers: ReadonlyMap<string, McpServerConfig>;
+  readonly #slots = new Map<string, UpstreamSlot>();
+  readonly #catalogs = new Map<string, Catalog>();
+  readonly #refreshing = new Map<string, Promise<Catalog>>();
+  /** Compiled input-schema validators, shared by every call in this process. */
+  readonly validators = new ArgumentValidators();
+  #builtins: BuiltinCatalog = new Map();
+  #supervision:
+    | { timer: ReturnType<typeof setInterval>; listener: Promise<Listener | undefined> }
+    | undefined;
+  #disposed = false;
+
+  constructor(deps: HubDeps) {
+    this.#deps = deps;
+    this.#servers = new Map(deps.servers.map((s) => [s.name, s]));
+    deps.metrics.gauge(
+      "mcp_upstreams_running",
+      "MCP upstreams running in this process",
+      () => [...this.#slots.values()].filter((s) => s.status === "running").length,
+    );
+    deps.metrics.gauge(
+      "mcp_upstreams_error",
+      "MCP upstreams in error in this process",
+      () => [...this.#slots.values()].filter((s) => s.status === "error").length,
+    );
+  }
+
+  get secrets(): McpSecretSource {
+    return this.#deps.secrets;
+  }
+
+  get servers(): readonly McpServerConfig[] {
+    return [...this.#servers.values()];
+  }
+
+  server(name: string): McpServerConfig | undefined {
+    return this.#servers.get(name);
+  }
+
+  /** Our builtin servers live in the entry layer; the edge that serves them installs them. */
+  installBuiltins(builtins: BuiltinCatalog): void {
+    this.#builtins = builtins;
+  }
+
+  slot(name: string): UpstreamSlot {
+    const server = this.#servers.get(name);
+    if (!server) throw new AppError("mcp.server_not_found", `unknown MCP server ${name}`);
+    let slot = this.#slots.get(name);
+    if (!slot) {
+      slot = this.#createSlot(server);
+      this.#slots.set(name, slot);
+    }
+    return slot;
+  }
+
+  /** The catalogue, re-listed from the upstream when older than `maxAgeMs` (0: always). */
+  async catalog(name: string, maxAgeMs: number): Promise<Catalog> {
+    const cached = this.#catalogs.get(name);
+    if (cached && Date.now() - cached.fetchedAt <= maxAgeMs) return cached;
+    let pending = this.#refreshing.get(name);
+    if (!pending) {
+      pending = this.#refresh(name).finally(() => this.#refreshing.delete(name));
+      this.#refreshing.set(name, pending);
+    }
+    return await pending;
+  }
+
+  cachedCatalog(name: string): Catalog | undefined {
+    return this.#catalogs.get(name);
+  }
+
+  /** Pins changed elsewhere (an approval): the next use re-lists and re-reconciles. */
+  forgetCatalog(name: string): void {
+    this.#catalogs.delete(name);
+  }
+
+  /** Asks every process (this one included, when it supervises) to restart the upstream. */
+  async requestRestart(name: string): Promise<void> {
+    this.slot(name);
+    await this.#deps.db.query(notifyControlSql, [`restart:${name}`]);
+  }
+
+  async restart(name: string): Promise<void> {
+    this.#catalogs.delete(name);
+    await this.slot(name).restart();
+  }
+
+  /** Server processes: start enabled upstreams, probe them periodically, obey restart requests. */
+  startSupervision(intervalMs = HEALTH_INTERVAL_MS): void {
+    if (this.#supervision || this.#disposed) return;
+    const listener = this.#deps.db.listen(CONTROL_CHANNEL, (payload) => this.#onControl(payload))
+      .catch((error) => {
+        this.#deps.log.warn("mcp.control_listen_failed", { error: describeError(error) });
+        return undefined;
+      });
+    const timer = setInterval(() => void this.probeAll(), intervalMs);
+    this.#supervision = { timer, listener };
+    setTimeout(() => void this.probeAll(), 0);
+  }
+
+  /** Probes running upstreams and starts enabled ones that are not running. */
+  async probeAll(): Promise<void> {
+    const enabled = [...this.#servers.values()].filter((s) => s.enabled && !this.#disposed);
+    await Promise.all(enabled.map(async (server) => {
+      const slot = this.slot(server.name);
+      if (slot.connected) await slot.probe();
+      else if (slot.status === "stopped") await slot.connection().catch(() => {});
+    }));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#disposed = true;
+    if (this.#supervision) {
+      clearInterval(this.#supervision.timer);
+      await (await this.#supervision.listener)?.unlisten().catch(() => {});
+    }
+    await Promise.allSettled([...this.#slots.values()].map((slot) => slot.stop()));
+  }
+
+  async #refresh(name: string): Promise<Catalog> {
+    const slot = this.slot(name);
+    const connection = await slot.connection();
+    const tools = await connection.listTools(
+      AbortSignal.timeout(this.#servers.get(name)?.timeout_ms ?? 30_000),
+    );
+    const catalog = await reconcileCatalog(this.#deps, name, tools);
+    this.#catalogs.set(name, catalog);
+    return catalog;
+  }
+
+  #createSlot(server: McpServerConfig): UpstreamSlot {
+    const d = this.#deps;
+    return new UpstreamSlot({
+      name: server.name,
+      enabled: server.enabled,
+      clock: d.clock,
+      connect: () =>
+        connectUpstream(server, {
+          builtins: () => this.#builtins,
+          secrets: d.secrets,
+          log: d.log,
+          logsDir: d.logsDir,
+          servicesDir: d.servicesDir,
+          version: d.version,
+          onListChanged: () => this.#catalogs.delete(server.name),
+        }, server.timeout_ms),
+      onTransition: (from, to, error) => this.#onTransition(server.name, from, to, error),
+    });
+  }
+
+  #onTransition(server: string, from: UpstreamStatus, to: UpstreamStatus, error: string | null): void {
+    const d = this.#deps;
+    if (to !== "running") this.#catalogs.delete(server);
+    d.metrics.counter("mcp_upstream_transitions_total", "MCP upstream status changes", { server, to });
+    const kind = to === "running"
+      ? "mcp.server_up"
+      : from === "running" && to === "error"
+      ? "mcp.server_down"
+      : "";
+    if (to === "error") d.log.warn("mcp.upstream_error", { server, from, error });
+    else d.log.info("mcp.upstream_status", { server, from, to });
+    if (!kind || this.#disposed) return;
+    const payload = { server, from, to, instance_id: d.instanceId };
+    insertMcpEvent(d.db, kind, payload, d.clock.now()).catch((e) =>
+      d.log.warn("mcp.event_failed", { kind, server, error: describeError(e) })
+    );
+  }
+
+  #onControl(payload: string): void {
+    const match = /^(restart|forget):(.+)$/.exec(payload);
+    const [, action, server] = match ?? [];
+    if (!server || !this.#servers.has(server)) return;
+    if (action === "forget") return this.forgetCatalog(server);
+    this.restart(server).catch((error) =>
+      this.#deps.log.warn("mcp.restart_failed", { server, error: describeError(error) })
+    );
+  }
+}

@@ -1,0 +1,85 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  type CallToolRequest,
+  CallToolRequestSchema,
+  LATEST_PROTOCOL_VERSION,
+  ListToolsRequestSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "@modelcontextprotocol/sdk/types.js";
+import { callGovernedTool, type McpCallDeps } from "@app/mcp_call.ts";
+import { visibleTools } from "@app/mcp_visibility.ts";
+import type { Principal } from "@domain/identity/mod.ts";
+import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
+import { describeError, isAppError } from "@shared/errors.ts";
+import type { TraceId } from "@shared/ids.ts";
+import type { Logger } from "@shared/logger.ts";
+import { rpcFailureFor } from "./mcp_rpc.ts";
+
+/**
+ * The MCP protocol as one of our servers speaks it to a client: an SDK `Server` built for one HTTP
+ * request (the SDK keeps initialisation state in memory; ours lives in PostgreSQL), answering
+ * `initialize`, `ping`, `tools/list` (filtered for the caller) and `tools/call` (governed).
+ * Resources, prompts and server-to-client requests are not offered.
+ */
+export interface RequestScope {
+  readonly principal: Principal;
+  readonly server: McpServerConfig;
+  /** The MCP session this request belongs to (audit column and rate-limit key). */
+  readonly sessionId: string;
+  readonly traceId: TraceId;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+export function createProtocolServer(deps: McpCallDeps & { version: string }, scope: RequestScope): Server {
+  const { server } = scope;
+  const protocol = new Server(
+    { name: `systemprompt-${server.name}`, version: deps.version },
+    {
+      capabilities: { tools: { listChanged: false } },
+      ...(server.description ? { instructions: server.description } : {}),
+    },
+  );
+  const guarded = <T>(work: () => Promise<T>) => guard(deps.log, scope.traceId, work);
+  protocol.setRequestHandler(ListToolsRequestSchema, () =>
+    guarded(async () => {
+      const catalog = await deps.hub.catalog(server.name, 0);
+      return { tools: await visibleTools(deps.policy, scope.principal, server, catalog) };
+    }));
+  // Parameter types spelled out: the SDK's schema-derived inference gives up under strict mode.
+  protocol.setRequestHandler(
+    CallToolRequestSchema,
+    (request: CallToolRequest, extra: { signal: AbortSignal }) =>
+      guarded(() =>
+        callGovernedTool(deps, {
+          principal: scope.principal,
+          server,
+          tool: request.params.name,
+          args: request.params.arguments ?? {},
+          sessionId: scope.sessionId,
+          traceId: scope.traceId,
+          signal: AbortSignal.any([extra.signal, scope.signal]),
+        })
+      ),
+  );
+  return protocol;
+}
+
+/** The version `initialize` settles on, as the SDK server computes it. */
+export function negotiatedVersion(requested: unknown): string {
+  return typeof requested === "string" && SUPPORTED_PROTOCOL_VERSIONS.includes(requested)
+    ? requested
+    : LATEST_PROTOCOL_VERSION;
+}
+
+/** Handler failures as JSON-RPC errors with client-safe messages; unexpected ones are logged. */
+async function guard<T>(log: Logger, traceId: TraceId, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isAppError(error) || error.code === "internal.unexpected") {
+      log.error("mcp.request_failed", { trace_id: traceId, error: describeError(error) });
+    }
+    throw rpcFailureFor(error);
+  }
+}
