@@ -1,0 +1,1 @@
+select sp_llm_budget_settle($1::uuid, $2::bigint) as settled

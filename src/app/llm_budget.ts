@@ -1,0 +1,81 @@
+import type { BudgetPort, BudgetVerdict, Charge, RateLimiter, Subject } from "@domain/governance/mod.ts";
+import { bindBudgets, bindQuotas, type Caller, formatUsd, reserveBudgets } from "@domain/llm/mod.ts";
+import type { GatewayPolicies } from "@infra/config/gateway_policies_schema.ts";
+import type { Queryable } from "@infra/db/db.ts";
+import type { Logger } from "@shared/logger.ts";
+
+/**
+ * The `budget` stage for LLM calls: request quotas (rolling windows, the rate limiter's SQL), then
+ * one atomic reservation of the estimated maximum cost in every budget that binds the caller
+ * (`sp_llm_budget_reserve`). Shadow budgets never deny; a would-be denial is logged and noted in
+ * the stage detail. Deny texts end with `retry after <n>ms|s` (the gateway's `retry-after`).
+ */
+export interface LlmBudgetDeps {
+  readonly db: Queryable;
+  readonly limiter: RateLimiter;
+  readonly policies: GatewayPolicies;
+  readonly log: Logger;
+}
+
+export function createLlmBudgetPort(deps: LlmBudgetDeps): BudgetPort {
+  return { admit: (subject, charge, dryRun) => admit(deps, subject, charge, dryRun) };
+}
+
+async function admit(
+  deps: LlmBudgetDeps,
+  subject: Subject,
+  charge: Charge,
+  dryRun: boolean,
+): Promise<BudgetVerdict> {
+  const caller: Caller = { ...subject, agentId: charge.agentId, apiKey: charge.apiKey };
+  const quotas = await chargeQuotas(deps, caller, dryRun);
+  if (!quotas.admitted) return quotas;
+  const notes = quotas.detail ? [quotas.detail] : [];
+  const budgets = bindBudgets(deps.policies, caller);
+  if (budgets.length === 0) return { admitted: true, detail: [...notes, "no budget applies"].join("; ") };
+  const estimate = charge.estimateMicros;
+  const r = await reserveBudgets(deps.db, charge.reservationId, budgets, estimate, dryRun);
+  if (!r.admitted) {
+    const b = r.budget;
+    return {
+      admitted: false,
+      reason:
+        `budget exceeded: ${b.name} (${b.label}) has ${formatUsd(r.remainingMicros)} of ${
+          formatUsd(b.limitMicros)
+        } ` +
+        `left this ${b.window}, call estimated at ${
+          formatUsd(estimate)
+        }; retry after ${r.retryAfterSeconds}s`,
+      detail: `${b.name} exhausted`,
+    };
+  }
+  if (r.shadowExceeded.length > 0) {
+    deps.log.warn("llm.budget_shadow_exceeded", {
+      budgets: r.shadowExceeded,
+      user_id: subject.userId,
+      estimate_micros: estimate,
+    });
+    notes.push(`shadow: ${r.shadowExceeded.join(", ")} would deny`);
+  }
+  notes.push(`reserved ${formatUsd(estimate)} in ${budgets.map((b) => b.name).join(", ")}`);
+  return { admitted: true, detail: notes.join("; ") };
+}
+
+/** One rolling-window charge per quota that binds the caller; the first exhausted one denies. */
+async function chargeQuotas(deps: LlmBudgetDeps, caller: Caller, dryRun: boolean): Promise<BudgetVerdict> {
+  const notes: string[] = [];
+  for (const q of bindQuotas(deps.policies, caller)) {
+    const c = await deps.limiter.charge(`quota:${q.name}:${q.key}`, q.maxRequests, q.windowSeconds, dryRun);
+    if (!c.allowed) {
+      return {
+        admitted: false,
+        reason:
+          `quota exceeded: ${q.name} allows ${q.maxRequests} requests per ${q.windowSeconds}s for ${q.label}; ` +
+          `retry after ${c.retryAfterMs}ms`,
+        detail: `${q.name} ${c.used}/${q.maxRequests}`,
+      };
+    }
+    notes.push(`${q.name} ${c.used}/${q.maxRequests}`);
+  }
+  return { admitted: true, detail: notes.join("; ") };
+}
