@@ -1,0 +1,2 @@
+-- {{table}} is a quoted identifier from the catalog.
+select exists (select 1 from {{table}}) as present
