@@ -11,8 +11,9 @@ import { VERSION } from "../src/shared/version.ts";
 import { buildRuntimeBundle } from "./runtime_bundle.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-/** Everything the product needs, named; never -A. */
+/** Everything the product needs, named; never -A. `--unstable-net`: sd_notify's unix datagram socket. */
 export const PERMISSIONS = [
+  "--unstable-net",
   "--allow-net",
   "--allow-read",
   "--allow-write",

@@ -145,7 +145,7 @@ Deno.test(`hooks (${mode}): malformed, oversized and unauthenticated requests ar
     ["no token", {}, "authentication", /Missing Authorization header/],
     ["garbage token", { token: "abc.def.ghi" }, "authentication", /Invalid or expired token/],
   ];
-  for (const [name, options, policy, reason] of cases) {
+  for (const [name, options, , reason] of cases) {
     const { status, answer } = await govern(t, preToolUse("Read", {}), options);
     assert.equal(status, 200, name);
     assert.equal(answer.hookSpecificOutput.permissionDecision, "deny", name);

@@ -11,6 +11,7 @@ import {
   type TokenFailure,
   type TokenKeys,
   type User,
+  VerifiedTokens,
   verifyAccessToken,
 } from "@domain/identity/mod.ts";
 import type { Clock } from "@shared/clock.ts";
@@ -22,6 +23,8 @@ export interface AuthDeps {
   /** Live user, session and API-key facts (the context's IdentityCache). */
   readonly identity: IdentitySource;
   readonly issuer: string;
+  /** Tokens whose signature this process already checked (skips the RSA verification on reuse). */
+  readonly verified?: VerifiedTokens;
 }
 
 /** What the caller sent: the `Authorization` header and/or the `x-api-key` header. */
@@ -105,7 +108,7 @@ async function authenticateJwt(
     issuer: deps.issuer,
     audience: accept.audiences,
     now,
-  });
+  }, deps.verified);
   if (!verdict.valid) return fail(verdict.reason);
   const { claims } = verdict;
   const session = await deps.identity.findSession(claims.sessionId);
@@ -188,5 +191,6 @@ export function authDepsOf(
     identity: ctx.identityCache,
     issuer: ctx.config.security.jwtIssuer,
     clock: ctx.clock,
+    verified: new VerifiedTokens(),
   };
 }

@@ -11,6 +11,12 @@ import { loadOrCreateAuditKey } from "@infra/audit/audit_key.ts";
 import { type AuditWriter, openAuditWriter } from "@domain/audit/mod.ts";
 import { buildPolicy, createSqlRateLimiter, type Policy } from "@domain/governance/mod.ts";
 import { createScannerPort } from "./scanner_port.ts";
+import type { Vault } from "@domain/vault/mod.ts";
+import { openAppVault } from "./vault_open.ts";
+import { createLlmRuntime, type LlmRuntime } from "./llm_runtime.ts";
+import { createLlmBudgetPort } from "./llm_budget.ts";
+import type { McpHub } from "./mcp_hub.ts";
+import { createMcpHub, mcpPolicyPorts } from "./mcp_context.ts";
 import {
   createIdentitySource,
   createUserRepo,
@@ -43,6 +49,12 @@ export interface AppContext extends AsyncDisposable {
   readonly metrics: MetricsRegistry;
   /** The governance chain built from services/ (file order) and its version hash. */
   readonly policy: Policy;
+  /** Holds the verified master key; opening it fails when the key does not open the key ring. */
+  readonly vault: Vault;
+  /** The provider gateway's providers, routes and gateway policies (ISSUE 7). */
+  readonly llm: LlmRuntime;
+  /** The MCP gateway: registry, supervised upstreams (child processes) and tool catalogues. */
+  readonly mcp: McpHub;
 }
 
 export interface ContextInput {
@@ -77,6 +89,8 @@ export async function assembleAppContext(
   input: Omit<ContextInput, "migrate"> & { db: Db },
 ): Promise<AppContext> {
   const { db } = input;
+  const llm = createLlmRuntime(input.config);
+  const vault = await openAppVault({ db, config: input.config, clock: input.clock, log: input.log });
   const auditKey = await loadOrCreateAuditKey(input.config.layout);
   const tokens = await KeyRing.create(input.config.signingKeys);
   const identityCache = new IdentityCache(createIdentitySource(db));
@@ -101,6 +115,7 @@ export async function assembleAppContext(
     throw error;
   });
   metrics.gauge("audit_queue_depth", "Decisions accepted but not yet durable", () => audit.depth());
+  const mcp = createMcpHub({ ...input, db, metrics, vault, instanceId, version: input.build.version });
   return {
     config: input.config,
     clock: input.clock,
@@ -112,14 +127,26 @@ export async function assembleAppContext(
     tokens,
     identityCache,
     users: createUserRepo(db),
+    vault,
+    llm,
     metrics,
     policy: buildPolicy(input.config.services.governance, input.config.services.accessControl, {
       scanner: createScannerPort(new TextEncoder().encode(input.config.secrets.tokenPepper.reveal())),
       rateLimiter: createSqlRateLimiter(db),
+      budget: createLlmBudgetPort({
+        db,
+        limiter: createSqlRateLimiter(db),
+        policies: llm.policies,
+        log: input.log,
+      }),
+      ...mcpPolicyPorts(input.config, db),
     }),
+    mcp,
     [Symbol.asyncDispose]: async () => {
+      await mcp[Symbol.asyncDispose]();
       await sync.stop();
       await audit[Symbol.asyncDispose]();
+      vault[Symbol.dispose]();
       await db.close();
     },
   };

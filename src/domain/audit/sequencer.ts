@@ -71,9 +71,12 @@ export async function checkpointStaleTail(deps: SequencerDeps): Promise<ChainHea
   });
 }
 
+/**
+ * The two statements are pipelined (one round trip): the server runs them in order, so the state
+ * query starts — and takes its snapshot — only once the lock is held.
+ */
 async function lockAndReadState(q: Queryable): Promise<{ head: ChainHead; last: LastCheckpoint }> {
-  await q.one(lockSql, [SEQUENCER_LOCK_KEY]);
-  const state = await q.one<StateRow>(chainStateSql);
+  const [, state] = await Promise.all([q.one(lockSql, [SEQUENCER_LOCK_KEY]), q.one<StateRow>(chainStateSql)]);
   return {
     head: { seq: state.head_seq, rowHash: state.head_hash ?? GENESIS_HASH },
     last: { seq: state.checkpoint_seq, at: state.checkpoint_at },

@@ -36,7 +36,7 @@ export async function evaluateChain(spec: ChainSpec, input: StageInput): Promise
       const ms = round(performance.now() - started);
       if (verdict.result === "fail") {
         chain.push(entry(stage.id, "fail", verdict.detail ?? verdict.reason, ms));
-        denied = { decision: "deny", policy: stage.id, reason: verdict.reason, chain };
+        denied = { decision: "deny", policy: verdict.policy ?? stage.id, reason: verdict.reason, chain };
       } else {
         chain.push(entry(stage.id, verdict.result, verdict.detail ?? null, ms));
       }

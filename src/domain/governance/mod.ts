@@ -7,6 +7,7 @@
  */
 export type {
   ChainEntry,
+  Charge,
   Decision,
   FixedPolicy,
   Stage,
@@ -22,6 +23,7 @@ export { type ChainSpec, evaluateChain } from "./chain.ts";
 export { buildPolicy, type Policy, type PolicyPorts, policyVersion } from "./policy.ts";
 export type { SecretFinding, SecretScanPort } from "./stages/secret_scan.ts";
 export type { RateCharge, RateLimiter } from "./stages/rate_limit.ts";
+export type { BudgetPort, BudgetVerdict } from "./stages/budget.ts";
 export type { AccessRule } from "./stages/rbac.ts";
 export { ownToolName } from "./stages/tool_blocklist.ts";
 export { createSqlRateLimiter, type HookEvent, insertHookEvent, seedAccessRules } from "./repo.ts";

@@ -1,17 +1,26 @@
 import { createHash } from "node:crypto";
 import type { AccessControlConfig, GovernanceConfig } from "@infra/config/services.ts";
 import type { ChainSpec } from "./chain.ts";
+import { type BudgetPort, createBudget } from "./stages/budget.ts";
 import { createNotApplicable } from "./stages/not_applicable.ts";
 import { type AccessRule, createRbac } from "./stages/rbac.ts";
 import { createRateLimit, type RateLimiter } from "./stages/rate_limit.ts";
 import { createScopeCheck } from "./stages/scope_check.ts";
 import { createSecretScan, type SecretScanPort } from "./stages/secret_scan.ts";
 import { createToolBlocklist } from "./stages/tool_blocklist.ts";
+import { createToolPinning, type ToolPinPort } from "./stages/tool_pinning.ts";
+import { withAdminOnlyTools } from "./stages/admin_only_tools.ts";
 import type { Stage, StageId } from "./types.ts";
 
 export interface PolicyPorts {
   readonly scanner: SecretScanPort;
   readonly rateLimiter: RateLimiter;
+  /** Budgets and quotas for costed targets (the LLM gateway); without it `budget` records `n/a`. */
+  readonly budget?: BudgetPort;
+  /** Pin states of MCP tools; without it `tool_pinning` records `n/a`. */
+  readonly toolPins?: ToolPinPort;
+  /** Exact audited tool names declared admin-only (MCP `tools.<name>.admin_only`). */
+  readonly adminOnlyTools?: ReadonlySet<string>;
 }
 
 export interface Policy {
@@ -31,11 +40,18 @@ export function buildPolicy(
   const rules: AccessRule[] = access.rules.map((r) => ({ ...r }));
   const factories: Record<StageId, () => Stage> = {
     secret_scan: () => createSecretScan(ports.scanner),
-    scope_check: () => createScopeCheck({ adminOnlyPrefixes: s.scope_check.admin_only_prefixes }),
+    scope_check: () =>
+      withAdminOnlyTools(
+        createScopeCheck({ adminOnlyPrefixes: s.scope_check.admin_only_prefixes }),
+        ports.adminOnlyTools ?? new Set(),
+      ),
     tool_blocklist: () => createToolBlocklist({ words: s.tool_blocklist.words }),
     rbac: () => createRbac(rules),
-    tool_pinning: () => createNotApplicable("tool_pinning", "no pinned upstream catalogue for this target"),
-    budget: () => createNotApplicable("budget", "no cost estimate for this target"),
+    tool_pinning: () =>
+      ports.toolPins
+        ? createToolPinning(ports.toolPins)
+        : createNotApplicable("tool_pinning", "no pinned upstream catalogue for this target"),
+    budget: () => createBudget(ports.budget),
     rate_limit: () =>
       createRateLimit(ports.rateLimiter, {
         calls: s.rate_limit.calls,

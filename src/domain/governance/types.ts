@@ -49,13 +49,33 @@ export interface Target {
   readonly toolName: string;
   readonly toolInput?: unknown;
   readonly prompt?: string;
+  /** The catalogued entity when the surface knows it (`gateway_route:<id>`); `rbac` checks it. */
+  readonly entity?: string;
+  /** A costed call (LLM gateway): what the `budget` stage reserves; the surface settles it later. */
+  readonly charge?: Charge;
+}
+
+export interface Charge {
+  /** Names the reservation the surface settles (actual cost) or releases (deny, failure). */
+  readonly reservationId: string;
+  /** Estimated maximum cost in microdollars. */
+  readonly estimateMicros: number;
+  readonly agentId: string | null;
+  /** The PAT prefix when the caller used one (budgets and quotas with scope `api_key`). */
+  readonly apiKey: string | null;
 }
 
 /** What a stage returns. `fail` carries the deny reason shown to the client. */
 export type StageVerdict =
   | { readonly result: "pass"; readonly detail?: string }
   | { readonly result: "n/a"; readonly detail?: string }
-  | { readonly result: "fail"; readonly reason: string; readonly detail?: string };
+  | {
+    readonly result: "fail";
+    readonly reason: string;
+    readonly detail?: string;
+    /** A fixed policy id to record instead of the stage's own (e.g. `unscannable`). */
+    readonly policy?: "unscannable";
+  };
 
 export interface StageInput {
   readonly subject: Subject;
@@ -78,7 +98,7 @@ export type Decision =
   }
   | {
     readonly decision: "deny";
-    readonly policy: StageId | "policy_error";
+    readonly policy: StageId | "policy_error" | "unscannable";
     readonly reason: string;
     readonly chain: readonly ChainEntry[];
   };

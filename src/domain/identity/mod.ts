@@ -54,6 +54,7 @@ export type { IdentitySource } from "./identity_cache.ts";
 export { IDENTITY_CACHE_TTL_MS, IDENTITY_CHANNEL, IdentityCache } from "./identity_cache.ts";
 export type { IdentitySync } from "./identity_sync.ts";
 export { createIdentitySource, startIdentitySync } from "./identity_sync.ts";
+export { VerifiedTokens } from "./verified_tokens.ts";
 export type { PublicJwk } from "./key_ring.ts";
 export { KeyRing } from "./key_ring.ts";
 export type { SigningKeyRecord } from "./key_store.ts";

@@ -2,6 +2,7 @@ import { errors as joseErrors, importJWK, jwtVerify, SignJWT } from "jose";
 import type { SigningKey } from "@infra/crypto/signing_key.ts";
 import type { SessionId, UserId } from "@shared/ids.ts";
 import { parseSessionId, parseUserId } from "@shared/ids.ts";
+import type { VerifiedToken, VerifiedTokens } from "./verified_tokens.ts";
 
 /** The keys a process signs with (the newest) and verifies with (all it knows). */
 export interface TokenKeys {
@@ -90,15 +91,25 @@ export interface VerifyExpectation {
   readonly now: Date;
 }
 
+/**
+ * Verifies an RS256 access token. With `memo`, a token whose signature was verified before (by a
+ * key still in `keys`) skips the RSA check; issuer, audience, `nbf` and `exp` are checked on every
+ * call in jose's order and with jose's outcomes.
+ */
 export async function verifyAccessToken(
   keys: TokenKeys,
   token: string,
   expect: VerifyExpectation,
+  memo?: VerifiedTokens,
 ): Promise<TokenVerdict> {
+  const known = memo?.lookup(token, keys);
+  if (known) return checkVerified(known, expect);
+  let used: { kid: string; key: CryptoKey } | undefined;
   try {
     const { payload } = await jwtVerify(token, (header) => {
       const key = header.kid ? keys.verifying.get(header.kid) : undefined;
-      if (!key) throw new UnknownKey();
+      if (!key || !header.kid) throw new UnknownKey();
+      used = { kid: header.kid, key };
       return key;
     }, {
       algorithms: ["RS256"],
@@ -109,10 +120,28 @@ export async function verifyAccessToken(
     });
     const claims = decodeClaims(payload);
     if (!claims || payload.exp === undefined) return { valid: false, reason: "invalid_claims" };
+    if (memo && used && typeof payload.iss === "string") {
+      memo.remember(token, { ...used, claims, issuer: payload.iss, exp: payload.exp, nbf: payload.nbf });
+    }
     return { valid: true, claims, expiresAt: new Date(payload.exp * 1000) };
   } catch (error) {
     return { valid: false, reason: classify(error) };
   }
+}
+
+/** What jose checks on every verification that can change between calls: iss, aud, nbf, exp. */
+function checkVerified(known: VerifiedToken, expect: VerifyExpectation): TokenVerdict {
+  const now = Math.floor(expect.now.getTime() / 1000);
+  const wanted = typeof expect.audience === "string" ? [expect.audience] : expect.audience;
+  if (known.issuer !== expect.issuer) return { valid: false, reason: "invalid_claims" };
+  if (!wanted.some((aud) => known.claims.audiences.includes(aud))) {
+    return { valid: false, reason: "invalid_claims" };
+  }
+  if (known.nbf !== undefined && known.nbf > now + LEEWAY_SECONDS) {
+    return { valid: false, reason: "invalid_claims" };
+  }
+  if (known.exp <= now - LEEWAY_SECONDS) return { valid: false, reason: "expired" };
+  return { valid: true, claims: known.claims, expiresAt: new Date(known.exp * 1000) };
 }
 
 function decodeClaims(payload: Record<string, unknown>): AccessClaims | undefined {

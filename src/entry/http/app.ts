@@ -10,10 +10,13 @@ import { asAppError, problemResponse } from "./problem.ts";
 import { requestContext } from "./request_context.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { identityAdminRoutes } from "./routes/admin_keys.ts";
+import { adminSecretRoutes } from "./routes/admin_secrets.ts";
 import { wellKnownRoutes } from "./routes/wellknown.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { hookDeps, hookRoutes } from "./routes/hooks.ts";
+import { mcpRoutes, startMcpGateway } from "./routes/mcp_routes.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { llmDeps, llmRoutes } from "./routes/llm_routes.ts";
 
 /** Builds the HTTP application from the context. Routes receive only the slices they need. */
 export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
@@ -35,6 +38,8 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   const auth = authDepsOf(ctx);
   app.route("/", wellKnownRoutes({ keys: ctx.tokens }));
   app.route("/api/public/hooks", hookRoutes({ ...hookDeps(ctx, auth), bodyLimit: limit }));
+  app.route("/", mcpRoutes(startMcpGateway(ctx, auth)));
+  if (ctx.llm.enabled) app.route("/", llmRoutes(llmDeps(ctx, auth)));
   const anyUser = requireAuth(auth, { audiences: ["api"] });
   const adminOnly = requireAuth(auth, { audiences: ["api"], adminOnly: true });
   app.use("/api/v1/admin/*", (c, next) => (c.req.path === "/api/v1/admin/me" ? anyUser : adminOnly)(c, next));
@@ -43,6 +48,7 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   app.route("/api/v1/admin", adminRoutes());
   const identity = { db: ctx.db, clock: ctx.clock, cache: ctx.identityCache, keys: signingKeyDeps(ctx) };
   app.route("/api/v1/admin", identityAdminRoutes(identity));
+  app.route("/api/v1/admin/secrets", adminSecretRoutes({ db: ctx.db, vault: ctx.vault, clock: ctx.clock }));
   app.notFound((c) =>
     problemResponse(c, new AppError("request.not_found", `no route for ${c.req.method} ${c.req.path}`))
   );

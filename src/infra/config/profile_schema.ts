@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * The profile file (`profiles/<name>/profile.yaml`). Every object is strict: an unknown key is a
  * problem, so a typo never silently falls back to a default. Sections owned by later features
- * (providers, rate limits, event sinks) are validated by those features; here they are objects.
+ * (rate limits, event sinks) are validated by those features; here they are objects.
  */
 const duration = z.union([
   z.number().int().positive(),
@@ -40,11 +40,62 @@ const security = z.strictObject({
   allow_registration: z.boolean().default(false),
 }).prefault({});
 
+const providerName = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "lowercase letters, digits, ., - and _");
+const timeoutMs = z.number().int().positive().max(3_600_000);
+/** `exact`, `prefix*`, `*suffix` or `*` (ISSUE 7 contract). */
+const modelPattern = z.string().min(1).regex(
+  /^(\*|\*?[^*\s]+|[^*\s]+\*)$/,
+  "expected exact, prefix*, *suffix or *",
+);
+
+const route = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "lowercase letters, digits, ., - and _").optional(),
+  model_pattern: modelPattern,
+  provider: providerName,
+  upstream_model: z.string().min(1).optional(),
+  fallbacks: z.array(z.strictObject({ provider: providerName, upstream_model: z.string().min(1).optional() }))
+    .default([]),
+  timeout_ms: timeoutMs.optional(),
+});
+
 const gateway = z.strictObject({
   enabled: z.boolean().default(true),
-  routes: z.array(z.record(z.string(), z.unknown())).default([]),
-  default_provider: z.string().optional(),
+  routes: z.array(route).default([]),
+  default_provider: providerName.optional(),
+  timeout_ms: timeoutMs.default(120_000),
+  retries: z.number().int().min(0).max(10).default(2),
+  retry_backoff_ms: z.number().int().min(0).max(60_000).default(200),
 }).prefault({});
+
+const price = z.number().nonnegative().max(1_000_000);
+const provider = z.strictObject({
+  name: providerName,
+  wire: z.enum(["anthropic", "openai-chat", "gemini"]).optional(),
+  endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  api_key_secret: z.string().min(1).optional(),
+  timeout_ms: timeoutMs.optional(),
+  models: z.array(z.strictObject({
+    id: z.string().min(1),
+    display_name: z.string().min(1).optional(),
+    max_output_tokens: z.number().int().positive().optional(),
+    pricing: z.strictObject({
+      input_per_million: price,
+      output_per_million: price,
+      cache_read_per_million: price.optional(),
+      cache_write_per_million: price.optional(),
+    }).optional(),
+  })).optional(),
+});
+
+/** Profile `providers`: merged by name over the embedded catalog (a catalog name overrides its fields). */
+export const providersSchema = z.array(provider).default([]).refine(
+  (list) => new Set(list.map((p) => p.name)).size === list.length,
+  "provider names must be unique",
+);
+/** Profile `gateway` (re-parsed by the LLM gateway from the validated profile). */
+export const gatewayProfileSchema = gateway;
+export type GatewayProfile = z.infer<typeof gateway>;
+export type ProviderProfile = z.infer<typeof provider>;
 
 const events = z.strictObject({
   sinks: z.array(z.record(z.string(), z.unknown())).default([]),
@@ -62,7 +113,7 @@ export const profileSchema = z.strictObject({
   paths,
   security,
   gateway,
-  providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  providers: providersSchema,
   rate_limits: z.record(z.string(), z.unknown()).default({}),
   events,
   runtime,

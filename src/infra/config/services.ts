@@ -1,6 +1,12 @@
 import { join, relative } from "node:path";
 import { z } from "zod";
 import type { ProblemList } from "./config_error.ts";
+import { loadMcpServers, type McpServerConfig } from "./mcp_schema.ts";
+import {
+  emptyGatewayPolicies,
+  type GatewayPolicies,
+  loadGatewayPolicies,
+} from "./gateway_policies_schema.ts";
 import { parseYaml } from "./yaml_file.ts";
 import { validate } from "./zod_problems.ts";
 
@@ -84,6 +90,10 @@ export interface Services {
   readonly present: boolean;
   readonly governance: GovernanceConfig;
   readonly accessControl: AccessControlConfig;
+  /** `mcp/*.yaml`, validated, sorted by name. */
+  readonly mcp: readonly McpServerConfig[];
+  /** `gateway/policies.yaml`: LLM budgets, quotas and model exposure. */
+  readonly gatewayPolicies: GatewayPolicies;
   /** Every parsed YAML document, keyed by `kind/file.yaml`. */
   readonly documents: ReadonlyMap<string, unknown>;
 }
@@ -98,6 +108,8 @@ export async function loadServices(dir: string, required: boolean, problems: Pro
       present,
       governance: governanceSchema.parse({}),
       accessControl: accessControlSchema.parse({}),
+      mcp: [],
+      gatewayPolicies: emptyGatewayPolicies(),
       documents,
     };
   }
@@ -125,7 +137,9 @@ export async function loadServices(dir: string, required: boolean, problems: Pro
     join(dir, "access-control", "roles.yaml"),
     problems,
   ) ?? accessControlSchema.parse({});
-  return { dir, present, governance, accessControl, documents };
+  const mcp = loadMcpServers(dir, documents, problems);
+  const gatewayPolicies = loadGatewayPolicies(dir, documents, problems);
+  return { dir, present, governance, accessControl, mcp, gatewayPolicies, documents };
 }
 
 async function collectYaml(root: string, dir: string, into: Map<string, unknown>, problems: ProblemList) {

@@ -2,6 +2,9 @@ import m0001 from "@sql/migrations/0001_create_core.sql" with { type: "text" };
 import m0002 from "@sql/migrations/0002_identity.sql" with { type: "text" };
 import m0003 from "@sql/migrations/0003_audit_chain.sql" with { type: "text" };
 import m0004 from "@sql/migrations/0004_governance.sql" with { type: "text" };
+import m0005 from "@sql/migrations/0005_vault.sql" with { type: "text" };
+import m0006 from "@sql/migrations/0006_mcp.sql" with { type: "text" };
+import m0007 from "@sql/migrations/0007_llm.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -18,4 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: "0002_identity", sql: m0002 },
   { version: 3, name: "0003_audit_chain", sql: m0003 },
   { version: 4, name: "0004_governance", sql: m0004 },
+  { version: 5, name: "0005_vault", sql: m0005 },
+  { version: 6, name: "0006_mcp", sql: m0006 },
+  { version: 7, name: "0007_llm", sql: m0007 },
 ];

@@ -34,7 +34,7 @@ export function createRbac(rules: readonly AccessRule[]): Stage {
   return {
     id: "rbac",
     evaluate: ({ subject, target }) => {
-      const entity = entityFor(target.surface, target.toolName);
+      const entity = target.entity ?? entityFor(target.surface, target.toolName);
       if (!entity) return { result: "n/a", detail: "no catalogue for this target yet" };
       const applicable = byEntity.get(entity);
       if (!applicable) return { result: "n/a", detail: `no rules for ${entity}` };

@@ -10,8 +10,15 @@ export interface SecretFinding {
 }
 
 export interface SecretScanPort {
-  scanJson(value: unknown): { findings: readonly SecretFinding[]; hiddenCharacters: boolean };
-  scanText(text: string, path: string): { findings: readonly SecretFinding[]; hiddenCharacters: boolean };
+  scanJson(value: unknown): ScanSummary;
+  scanText(text: string, path: string): ScanSummary;
+}
+
+export interface ScanSummary {
+  readonly findings: readonly SecretFinding[];
+  readonly hiddenCharacters: boolean;
+  /** The scanner stopped at its size or depth budget: what it did not read cannot be allowed. */
+  readonly truncated?: boolean;
 }
 
 /**
@@ -22,9 +29,16 @@ export function createSecretScan(scanner: SecretScanPort): Stage {
   return {
     id: "secret_scan",
     evaluate: ({ target }) => {
-      const { findings, hiddenCharacters } = target.prompt !== undefined
+      const { findings, hiddenCharacters, truncated } = target.prompt !== undefined
         ? scanner.scanText(target.prompt, "prompt.text")
         : scanner.scanJson(target.toolInput ?? {});
+      if (truncated && findings.length === 0) {
+        return {
+          result: "fail",
+          policy: "unscannable",
+          reason: "input too large or too deeply nested to scan for secrets; denied",
+        };
+      }
       const hidden = hiddenCharacters ? "hidden characters removed before scanning" : undefined;
       const [first] = findings;
       if (!first) return hidden ? { result: "pass", detail: hidden } : { result: "pass" };

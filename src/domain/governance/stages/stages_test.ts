@@ -97,3 +97,13 @@ Deno.test("secret_scan names the first finding with its path and counts the rest
     detail: "hidden characters removed before scanning",
   });
 });
+
+Deno.test("secret_scan denies what the scanner could not read, with policy unscannable", async () => {
+  const stage = createSecretScan({
+    scanJson: () => ({ findings: [], hiddenCharacters: false, truncated: true }),
+    scanText: () => ({ findings: [], hiddenCharacters: false }),
+  });
+  const verdict = await stage.evaluate(call(user, "Write"));
+  assert.equal(verdict.result, "fail");
+  assert.equal(verdict.result === "fail" && verdict.policy, "unscannable");
+});

@@ -5,6 +5,7 @@ import { AppError, describeError } from "@shared/errors.ts";
 import { migrate, migrationStatus } from "@infra/db/migrate.ts";
 import { redactUrl } from "@infra/db/connect.ts";
 import { command, type Group, group } from "../command.ts";
+import { backupCmd, restoreCmd } from "./infra_db_backup.ts";
 
 const migrateCmd = command({
   name: "migrate",
@@ -93,10 +94,16 @@ function firstLine(text: string): string {
   return (text.split("\n")[0] ?? text).replace(/^\w*error: /i, "");
 }
 
-export const infraDb: Group = group("db", "Database: migrations, status and read-only inspection", [
-  migrateCmd,
-  statusCmd,
-  tablesCmd,
-  describeCmd,
-  queryCmd,
-]);
+export const infraDb: Group = group(
+  "db",
+  "Database: migrations, status, read-only inspection, backup and restore",
+  [
+    migrateCmd,
+    statusCmd,
+    tablesCmd,
+    describeCmd,
+    queryCmd,
+    backupCmd,
+    restoreCmd,
+  ],
+);

@@ -1,6 +1,7 @@
 import { type DecisionFilter, listDecisions, readTrace, type TraceRecord } from "@domain/audit/mod.ts";
 import { AppError } from "@shared/errors.ts";
 import { command, type Group, group, type Invocation } from "../command.ts";
+import { infraLogsTools } from "./plugins_mcp_logs.ts";
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 10_000;
@@ -119,4 +120,5 @@ export function parseSince(text: string, now: Date): Date {
 export const infraLogs: Group = group("logs", "Audit and trace logs", [
   auditCmd,
   group("trace", "Everything recorded for one trace", [traceShowCmd]),
+  infraLogsTools,
 ]);
