@@ -6,6 +6,7 @@ import { systemClock } from "@shared/clock.ts";
 import { silentLogger } from "@shared/logger.ts";
 import { DEV_BUILD } from "@shared/version.ts";
 import { runCli } from "@entry/cli/main.ts";
+import { issuePluginToken } from "@app/setup.ts";
 import { databaseUrl, testDbMode, testPgSettings } from "./support/db.ts";
 import { auditRows, createUserWithToken, govern, preToolUse } from "./support/hooks.ts";
 import { openTestApp } from "./support/test_app.ts";
@@ -70,14 +71,19 @@ Deno.test({
 Deno.test(`hooks (${mode}): demotion and promotion apply to the next call with the same token`, async () => {
   await using t = await openTestApp();
   const { user, token } = await createUserWithToken(t, "ops@example.com", ["admin", "user"]);
-  const decide = async () =>
-    (await govern(t, preToolUse("mcp__systemprompt__list_agents", {}), { token })).answer.hookSpecificOutput
-      .permissionDecision;
-  assert.equal(await decide(), "allow");
+  const plugin = await issuePluginToken(t.ctx, user, {
+    pluginId: "p1",
+    ttlSeconds: 600,
+    actor: { kind: "cli" },
+  });
+  const decide = async (bearer: string) =>
+    (await govern(t, preToolUse("mcp__systemprompt__list_agents", {}), { token: bearer })).answer
+      .hookSpecificOutput.permissionDecision;
+  assert.deepEqual([await decide(token), await decide(plugin.token)], ["allow", "allow"]);
   await runAdmin(t, ["admin", "users", "role", "demote", user.email]);
-  assert.equal(await decide(), "deny");
+  assert.deepEqual([await decide(token), await decide(plugin.token)], ["deny", "deny"]);
   await runAdmin(t, ["admin", "users", "role", "promote", user.email]);
-  assert.equal(await decide(), "allow");
+  assert.deepEqual([await decide(token), await decide(plugin.token)], ["allow", "allow"]);
 });
 
 async function runAdmin(t: Awaited<ReturnType<typeof openTestApp>>, argv: string[]) {

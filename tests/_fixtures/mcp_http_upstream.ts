@@ -14,10 +14,13 @@ import {
 export interface HttpUpstream extends AsyncDisposable {
   readonly url: string;
   readonly authorizations: string[];
+  /** The Authorization header of each `tools/call` only. */
+  readonly callAuthorizations: string[];
 }
 
 export function startHttpUpstream(port: number): HttpUpstream {
   const authorizations: string[] = [];
+  const callAuthorizations: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request) => {
     const authorization = request.headers.get("authorization") ?? "";
     authorizations.push(authorization);
@@ -29,9 +32,10 @@ export function startHttpUpstream(port: number): HttpUpstream {
         inputSchema: { type: "object" },
       }],
     }));
-    mcp.setRequestHandler(CallToolRequestSchema, (_request: CallToolRequest) => ({
-      content: [{ type: "text", text: `authorization: ${authorization}` }],
-    }));
+    mcp.setRequestHandler(CallToolRequestSchema, (_request: CallToolRequest) => {
+      callAuthorizations.push(authorization);
+      return { content: [{ type: "text", text: `authorization: ${authorization}` }] };
+    });
     const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
     await mcp.connect(transport);
     try {
@@ -43,6 +47,7 @@ export function startHttpUpstream(port: number): HttpUpstream {
   return {
     url: `http://127.0.0.1:${server.addr.port}/mcp`,
     authorizations,
+    callAuthorizations,
     [Symbol.asyncDispose]: () => server.shutdown(),
   };
 }

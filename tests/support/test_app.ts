@@ -9,7 +9,7 @@ import { scaffoldHome } from "@infra/config/scaffold.ts";
 import { createHttpApp } from "@entry/http/app.ts";
 import type { HttpEnv } from "@entry/http/env.ts";
 import { type Clock, systemClock } from "@shared/clock.ts";
-import { silentLogger } from "@shared/logger.ts";
+import { type Logger, silentLogger } from "@shared/logger.ts";
 import { DEV_BUILD } from "@shared/version.ts";
 import { openTestDb } from "./db.ts";
 
@@ -50,6 +50,8 @@ export interface TestApp extends AsyncDisposable {
 
 export interface TestAppOptions {
   readonly clock?: Clock;
+  /** Receives every log line of the app (default: none kept). */
+  readonly log?: Logger;
   readonly env?: Record<string, string>;
 }
 
@@ -63,7 +65,7 @@ export async function openTestApp(options: TestAppOptions = {}): Promise<TestApp
       config,
       db,
       clock: options.clock ?? systemClock,
-      log: silentLogger,
+      log: options.log ?? silentLogger,
       build: DEV_BUILD,
     }).catch(async (error) => {
       await db.close();
