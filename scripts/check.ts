@@ -6,6 +6,7 @@
  * Usage: deno run -A scripts/check.ts
  */
 import { resolve } from "node:path";
+import { listFiles } from "./list_files.ts";
 
 export type Step = { readonly name: string; readonly args: readonly string[] };
 
@@ -28,20 +29,6 @@ export function planSteps(typeChecked: readonly string[], checkScripts: readonly
     { name: `deno check (${typeChecked.length} files)`, args: ["check", ...typeChecked] },
     ...checkScripts.map((script) => ({ name: script, args: ["run", "-A", script] })),
   ];
-}
-
-async function listFiles(root: string, dir: string): Promise<string[]> {
-  const files: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(`${root}/${dir}`)) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory) files.push(...await listFiles(root, path));
-      else if (entry.isFile) files.push(path);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return files;
 }
 
 async function listTypeChecked(root: string): Promise<string[]> {

@@ -6,6 +6,7 @@
  * Usage: deno run -A scripts/check_env_access.ts [root]
  */
 import { resolve } from "node:path";
+import { listFiles } from "./list_files.ts";
 
 export type EnvAccess = { readonly line: number; readonly api: string };
 
@@ -32,20 +33,6 @@ export function findEnvAccess(source: string): EnvAccess[] {
       api: `Deno.${match[1] ?? match[2] ?? "env"}`,
     }))
   );
-}
-
-async function listFiles(root: string, dir: string): Promise<string[]> {
-  const files: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(`${root}/${dir}`)) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory) files.push(...await listFiles(root, path));
-      else if (entry.isFile) files.push(path);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return files;
 }
 
 async function main(root: string): Promise<number> {

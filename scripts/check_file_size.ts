@@ -5,6 +5,7 @@
  * Usage: deno run -A scripts/check_file_size.ts [root]
  */
 import { resolve } from "node:path";
+import { listFiles } from "./list_files.ts";
 
 export const MAX_LINES = 300;
 const SCANNED_DIRS = ["src", "scripts", "tests"] as const;
@@ -30,20 +31,6 @@ export function findOversize(path: string, text: string): string | undefined {
   if (isGenerated(text)) return undefined;
   const lines = countLines(text);
   return lines > MAX_LINES ? `${path}: ${lines} lines (max ${MAX_LINES})` : undefined;
-}
-
-async function listFiles(root: string, dir: string): Promise<string[]> {
-  const files: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(`${root}/${dir}`)) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory) files.push(...await listFiles(root, path));
-      else if (entry.isFile) files.push(path);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return files;
 }
 
 async function listScannedFiles(root: string): Promise<string[]> {

@@ -11,6 +11,7 @@
  * Usage: deno run -A scripts/check_layers.ts [root]
  */
 import { resolve } from "node:path";
+import { listFiles } from "./list_files.ts";
 
 export type Layer =
   | { readonly kind: "shared" | "infra" | "app" | "entry" | "main" }
@@ -177,20 +178,6 @@ export function parseImportMap(denoJson: string): ImportMap {
   const imports: unknown = config.imports;
   if (typeof imports !== "object" || imports === null) return {};
   return Object.fromEntries(Object.entries(imports).filter((entry) => typeof entry[1] === "string"));
-}
-
-async function listFiles(root: string, dir: string): Promise<string[]> {
-  const files: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(`${root}/${dir}`)) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory) files.push(...await listFiles(root, path));
-      else if (entry.isFile) files.push(path);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return files;
 }
 
 async function listCheckedFiles(root: string): Promise<string[]> {
