@@ -1,6 +1,8 @@
 import { AppError, describeError } from "@shared/errors.ts";
 import { seedAccessRules } from "@domain/governance/mod.ts";
 import { findBootstrapAdmin, refreshAdminToken } from "@app/setup.ts";
+import { startBackgroundJobs } from "@app/background_jobs.ts";
+import { runVaultMaintenance } from "@app/vault_maintenance.ts";
 import { startHttpServer } from "../../http/serve.ts";
 import { type AdminChannel, openAdminChannel } from "../admin_channel.ts";
 import { command, type Group, group, type Invocation } from "../command.ts";
@@ -34,12 +36,21 @@ async function serve(inv: Invocation, banner: (url: string) => string): Promise<
       return { code, stdout: out.join(""), stderr: err.join("") };
     }, log);
   }
+  const jobs = startBackgroundJobs([
+    {
+      name: "vault.reencrypt",
+      everyMs: 3_600_000,
+      firstAfterMs: 30_000,
+      run: () => runVaultMaintenance({ vault: ctx.vault, db: ctx.db, clock: ctx.clock, log }),
+    },
+  ], log);
   inv.io.out(banner(server.url));
   await notifier.ready(`serving on ${server.url}`);
   const signal = await waitForSignal();
   log.info("server.stopping", { signal });
   await notifier.stopping(`draining after ${signal}`);
   await server.shutdown();
+  await jobs.stop();
   await channel?.close();
   log.info("server.stopped", {});
 }
