@@ -2,6 +2,11 @@ import { relative } from "node:path";
 import { DEFAULT_ADMIN_EMAIL, ensureAdminUser, refreshAdminToken } from "@app/setup.ts";
 import { redactUrl } from "@infra/db/connect.ts";
 import { scaffoldHome, setSecretsDatabaseUrl } from "@infra/config/scaffold.ts";
+import type { AppContext } from "@app/context.ts";
+import { setSecret } from "@app/vault_admin.ts";
+import { parseSecretName } from "@domain/vault/mod.ts";
+import { AppError } from "@shared/errors.ts";
+import { Secret } from "@shared/secret.ts";
 import { command, type Invocation } from "../command.ts";
 
 /**
@@ -10,7 +15,7 @@ import { command, type Invocation } from "../command.ts";
  */
 export async function setupAppliance(
   inv: Invocation,
-  options: { databaseUrl?: string; adminEmail?: string },
+  options: { databaseUrl?: string; adminEmail?: string; secretsFromEnv?: string },
 ) {
   const layout = inv.layout;
   const scaffold = await scaffoldHome({
@@ -25,6 +30,7 @@ export async function setupAppliance(
   const ctx = await inv.context({ migrate: true });
   const admin = await ensureAdminUser(ctx, options.adminEmail ?? DEFAULT_ADMIN_EMAIL);
   const token = await refreshAdminToken(ctx, admin.user);
+  const stored = await storeSecretsFromEnv(ctx, inv.env, options.secretsFromEnv);
   const db = ctx.config.database;
   return {
     home: layout.home,
@@ -35,12 +41,45 @@ export async function setupAppliance(
     admin_email: admin.user.email,
     admin_created: admin.created,
     admin_token_file: token.path,
+    vault_secrets_stored: stored,
     created: {
       profile: scaffold.createdProfile,
       secrets: scaffold.createdSecrets,
       signing_key: scaffold.createdSigningKey,
     },
   };
+}
+
+/**
+ * `--secrets-from-env anthropic=ANTHROPIC_API_KEY,openai=OPENAI_API_KEY`: organisation secrets
+ * taken from environment variables (never from the command line, where `ps` would show them).
+ */
+async function storeSecretsFromEnv(
+  ctx: AppContext,
+  env: Readonly<Record<string, string>>,
+  spec: string | undefined,
+): Promise<string[]> {
+  if (!spec) return [];
+  const pairs = spec.split(",").map((p) => p.trim()).filter((p) => p !== "").map((p) => p.split("="));
+  const stored: string[] = [];
+  for (const [name, variable] of pairs) {
+    const secretName = parseSecretName(name ?? "");
+    if (!secretName || !variable) {
+      throw new AppError("cli.usage", "--secrets-from-env takes NAME=ENV_VAR[,NAME=ENV_VAR…]");
+    }
+    const value = env[variable];
+    if (!value) {
+      throw new AppError("cli.usage", `environment variable ${variable} is not set (for secret ${name})`);
+    }
+    await setSecret({ db: ctx.db, vault: ctx.vault, clock: ctx.clock }, {
+      owner: "org",
+      name: secretName,
+      value: new Secret(value),
+      actor: { kind: "cli" },
+    });
+    stored.push(secretName);
+  }
+  return stored;
 }
 
 /** `./services` of a checkout when there is one, else `services` inside the home. */
@@ -72,11 +111,19 @@ export const adminSetup = command({
       value: "E",
       summary: `admin account email (default ${DEFAULT_ADMIN_EMAIL})`,
     },
+    {
+      name: "secrets-from-env",
+      type: "string",
+      value: "NAME=VAR,…",
+      summary: "store organisation vault secrets (e.g. provider API keys) from environment variables",
+    },
   ],
   run: async (inv) => {
     const url = inv.flags["database-url"];
     const email = inv.flags["admin-email"];
+    const fromEnv = inv.flags["secrets-from-env"];
     const value = await setupAppliance(inv, {
+      ...(typeof fromEnv === "string" ? { secretsFromEnv: fromEnv } : {}),
       ...(typeof url === "string" ? { databaseUrl: url } : {}),
       ...(typeof email === "string" ? { adminEmail: email } : {}),
     });
