@@ -1,35 +1,10 @@
+import { createCliHome } from "./support/cli_home.ts";
 import assert from "node:assert/strict";
-import { databaseUrl, testDbMode, testPgSettings, withAdmin } from "./support/db.ts";
+import { testDbMode } from "./support/db.ts";
 import { type CliRun, runCliCaptured, STACK_FRAME } from "./support/cli_io.ts";
 import { createTestHome } from "./support/test_app.ts";
 
 const mode = testDbMode();
-
-/**
- * A temporary SYSTEMPROMPT_HOME used by every step. In pglite mode the CLI opens the embedded
- * database on disk there; in postgres mode it gets DATABASE_URL to an empty database of the test
- * server, so `admin setup` migrates it like a production install.
- */
-async function createCliHome(): Promise<{ home: string; env: Record<string, string> } & AsyncDisposable> {
-  const home = await Deno.makeTempDir({ prefix: "sp_cli_" });
-  const env: Record<string, string> = { SYSTEMPROMPT_HOME: home };
-  let dropDb = () => Promise.resolve();
-  if (mode === "postgres") {
-    const { adminUrl } = testPgSettings();
-    const name = `cli_${crypto.randomUUID().replaceAll("-", "")}`;
-    await withAdmin(adminUrl, (admin) => admin.exec(`create database ${name}`));
-    env["DATABASE_URL"] = databaseUrl(adminUrl, name);
-    dropDb = () => withAdmin(adminUrl, (admin) => admin.exec(`drop database if exists ${name} with (force)`));
-  }
-  return {
-    home,
-    env,
-    [Symbol.asyncDispose]: async () => {
-      await dropDb();
-      await Deno.remove(home, { recursive: true });
-    },
-  };
-}
 
 function expectCode(run: CliRun, code: number): CliRun {
   assert.equal(run.code, code, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { databaseUrl, testDbMode, testPgSettings, withAdmin } from "./support/db.ts";
+import { testDbMode } from "./support/db.ts";
+import { createCliHome } from "./support/cli_home.ts";
 import { freePort, REPO_ROOT, runSystemprompt, spawnSystemprompt, waitForOk } from "./support/process.ts";
 
 const mode = testDbMode();
@@ -9,17 +10,9 @@ const mode = testDbMode();
  * and the chain verifies (ARCHITECTURE §9: acknowledged only once durable).
  */
 Deno.test(`hooks (${mode}): a kill -9 under load loses no acknowledged decision`, async () => {
-  const home = await Deno.makeTempDir({ prefix: "sp_crash_" });
-  const env: Record<string, string> = { SYSTEMPROMPT_HOME: home };
-  let dropDb = () => Promise.resolve();
-  if (mode === "postgres") {
-    const { adminUrl } = testPgSettings();
-    const name = `crash_${crypto.randomUUID().replaceAll("-", "")}`;
-    await withAdmin(adminUrl, (admin) => admin.exec(`create database ${name}`));
-    env["DATABASE_URL"] = databaseUrl(adminUrl, name);
-    dropDb = () => withAdmin(adminUrl, (admin) => admin.exec(`drop database if exists ${name} with (force)`));
-  }
-  try {
+  await using base = await createCliHome("sp_crash_");
+  const { home, env } = base;
+  {
     const setup = await runSystemprompt(["admin", "setup", "--non-interactive"], env, home);
     assert.equal(setup.code, 0, setup.stderr);
     const token = (await Deno.readTextFile(`${home}/admin.token`)).trim();
@@ -54,9 +47,6 @@ Deno.test(`hooks (${mode}): a kill -9 under load loses no acknowledged decision`
     const verify = await runSystemprompt(["--json", "infra", "audit", "verify"], env, home);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.equal(JSON.parse(verify.stdout).ok, true);
-  } finally {
-    await dropDb();
-    await Deno.remove(home, { recursive: true });
   }
 });
 

@@ -1,32 +1,11 @@
+import { createCliHome } from "./support/cli_home.ts";
 import assert from "node:assert/strict";
-import { databaseUrl, testDbMode, testPgSettings, withAdmin } from "./support/db.ts";
+import { testDbMode } from "./support/db.ts";
 import { type CliRun, runCliCaptured } from "./support/cli_io.ts";
 import { expectExit } from "./support/identity.ts";
 
 const mode = testDbMode();
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
-
-/** A fresh home; in postgres mode with DATABASE_URL to an empty database (setup migrates it). */
-async function createCliHome(): Promise<{ home: string; env: Record<string, string> } & AsyncDisposable> {
-  const home = await Deno.makeTempDir({ prefix: "sp_idcli_" });
-  const env: Record<string, string> = { SYSTEMPROMPT_HOME: home };
-  let dropDb = () => Promise.resolve();
-  if (mode === "postgres") {
-    const { adminUrl } = testPgSettings();
-    const name = `idcli_${crypto.randomUUID().replaceAll("-", "")}`;
-    await withAdmin(adminUrl, (admin) => admin.exec(`create database ${name}`));
-    env["DATABASE_URL"] = databaseUrl(adminUrl, name);
-    dropDb = () => withAdmin(adminUrl, (admin) => admin.exec(`drop database if exists ${name} with (force)`));
-  }
-  return {
-    home,
-    env,
-    [Symbol.asyncDispose]: async () => {
-      await dropDb();
-      await Deno.remove(home, { recursive: true });
-    },
-  };
-}
 
 function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as Record<
@@ -36,7 +15,7 @@ function claimsOf(token: string): Record<string, unknown> {
 }
 
 Deno.test(`admin identity CLI (${mode}): users, sessions, plugin tokens, API keys, key rotation`, async (t) => {
-  await using h = await createCliHome();
+  await using h = await createCliHome("sp_idcli_");
   const sp = (...argv: string[]) => runCliCaptured(argv, h.env, h.home);
   const json = async <T>(...argv: string[]): Promise<T> =>
     JSON.parse(expectExit(await sp("--json", ...argv), 0).stdout) as T;

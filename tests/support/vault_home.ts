@@ -1,6 +1,6 @@
 import { runCli } from "@entry/cli/main.ts";
 import { captureIo, type CliRun } from "./cli_io.ts";
-import { databaseUrl, testDbMode, testPgSettings, withAdmin } from "./db.ts";
+import { createCliHome } from "./cli_home.ts";
 
 /**
  * A fresh CLI home for the vault suites (in postgres mode with DATABASE_URL to its own empty
@@ -13,16 +13,8 @@ export interface VaultHome extends AsyncDisposable {
 }
 
 export async function createVaultHome(prefix = "sp_vault_"): Promise<VaultHome> {
-  const home = await Deno.makeTempDir({ prefix });
-  const env: Record<string, string> = { SYSTEMPROMPT_HOME: home };
-  let dropDb = () => Promise.resolve();
-  if (testDbMode() === "postgres") {
-    const { adminUrl } = testPgSettings();
-    const name = `vault_${crypto.randomUUID().replaceAll("-", "")}`;
-    await withAdmin(adminUrl, (admin) => admin.exec(`create database ${name}`));
-    env["DATABASE_URL"] = databaseUrl(adminUrl, name);
-    dropDb = () => withAdmin(adminUrl, (admin) => admin.exec(`drop database if exists ${name} with (force)`));
-  }
+  const base = await createCliHome(prefix);
+  const { home, env } = base;
   return {
     home,
     env,
@@ -38,9 +30,6 @@ export async function createVaultHome(prefix = "sp_vault_"): Promise<VaultHome> 
       });
       return { code, stdout: captured.stdout(), stderr: captured.stderr() };
     },
-    [Symbol.asyncDispose]: async () => {
-      await dropDb();
-      await Deno.remove(home, { recursive: true });
-    },
+    [Symbol.asyncDispose]: () => base[Symbol.asyncDispose](),
   };
 }
