@@ -65,9 +65,12 @@ function expandIdentifier(text: string, from: number, to: number): { id: Ident |
   if (start > 0 && isIdentCode(text.charCodeAt(start - 1))) return { id: undefined, runEnd };
   const flag = text[start] === "-" || (text[start - 1] === "/" && /\s/.test(text[start - 2] ?? " "));
   while (text[start] === "-") start++;
-  const previous = PREVIOUS_WORD.exec(text.slice(Math.max(0, start - 16), start));
+  // Both patterns need a space next to the name: test that before slicing and matching.
+  const previous = text.charCodeAt(start - 1) === 32
+    ? PREVIOUS_WORD.exec(text.slice(Math.max(0, start - 16), start))
+    : null;
   if (previous?.[1]) start -= previous[1].length + 1;
-  const next = NEXT_WORD.exec(text.slice(end, end + 10));
+  const next = text.charCodeAt(end) === 32 ? NEXT_WORD.exec(text.slice(end, end + 10)) : null;
   if (next) end += next[0].length;
   return { id: { start, end, name: text.slice(start, end), flag, korean: false }, runEnd };
 }

@@ -46,24 +46,35 @@ function toText(bytes: Uint8Array, length: number): string | undefined {
 
 /** Base64 or base64url (padding optional) to text, or `undefined` for binary or malformed input. */
 export function decodeBase64(run: string): string | undefined {
-  const body = run.replace(/=+$/, "");
-  if (body.length % 4 === 1) return undefined;
-  const out = new Uint8Array(Math.floor((body.length * 3) / 4));
-  const accept = textCheck(out.length);
+  let length = run.length;
+  while (length > 0 && run.charCodeAt(length - 1) === 61) length--; // trailing "="
+  const size = Math.floor((length * 3) / 4);
+  if (length % 4 === 1 || size < MIN_TEXT) return undefined;
+  // Most runs (keys, hashes, ids) are binary once decoded and fail within a few bytes: validate
+  // first, allocate and decode only what will become text.
+  if (base64Bytes(run, length, undefined) < 0) return undefined;
+  const out = new Uint8Array(size);
+  return toText(out, base64Bytes(run, length, out));
+}
+
+/** Decodes `run[0, length)` into `out` (or only validates), or -1 for bad characters or binary. */
+function base64Bytes(run: string, length: number, out: Uint8Array | undefined): number {
+  const accept = textCheck(Math.floor((length * 3) / 4));
   let acc = 0, bits = 0, n = 0;
-  for (let i = 0; i < body.length; i++) {
-    const v = B64[body.charCodeAt(i)] ?? -1;
-    if (v < 0) return undefined;
+  for (let i = 0; i < length; i++) {
+    const v = B64[run.charCodeAt(i)] ?? -1;
+    if (v < 0) return -1;
     acc = (acc << 6) | v;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
       const byte = (acc >> bits) & 0xff;
-      if (!accept(byte)) return undefined;
-      out[n++] = byte;
+      if (!accept(byte)) return -1;
+      if (out) out[n] = byte;
+      n++;
     }
   }
-  return toText(out, n);
+  return n;
 }
 
 const hexValue = (c: number): number => (c <= 57 ? c - 48 : (c | 32) - 87);

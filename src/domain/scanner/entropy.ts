@@ -48,11 +48,14 @@ function isAllowlisted(token: string, before: string): boolean {
     token.split("/").length > 3;
 }
 
-function isRandomLooking(token: string): boolean {
+/** Upper, lower and at least two digits: the cheap half of `isRandomLooking`, tested first. */
+function hasMixedClasses(token: string): boolean {
   const c = charClasses(token);
-  const classes = (c.upper > 0 ? 1 : 0) + (c.lower > 0 ? 1 : 0) + (c.digit > 0 ? 1 : 0);
-  return classes === 3 && c.digit >= 2 && normalisedEntropy(token) >= 0.8 && !isPlaceholderToken(token) &&
-    !looksLikeWords(token);
+  return c.upper > 0 && c.lower > 0 && c.digit >= 2;
+}
+
+function isRandomLooking(token: string): boolean {
+  return normalisedEntropy(token) >= 0.8 && !isPlaceholderToken(token) && !looksLikeWords(token);
 }
 
 const isTokenCode = (c: number): boolean => inTable(TOKEN_CHARS, c);
@@ -75,10 +78,13 @@ function findHighEntropy(text: string, out: Hit[]): void {
     const start = i;
     while (i < text.length && i - start < MAX_TOKEN && isTokenCode(text.charCodeAt(i))) i++;
     after = i;
-    if (start >= limit || /\n\s*\n/.test(text.slice(k.index, start))) continue;
+    if (start >= limit) continue;
     const token = text.slice(start, i).replace(/[=.~-]+$/, "");
-    const before = text.slice(Math.max(0, start - GAP), start);
-    if (token.length < 32 || isAllowlisted(token, before) || !isRandomLooking(token)) continue;
+    if (token.length < 32 || !hasMixedClasses(token)) continue; // pure tests, cheapest first
+    if (/\n\s*\n/.test(text.slice(k.index, start))) continue;
+    if (isAllowlisted(token, text.slice(Math.max(0, start - GAP), start)) || !isRandomLooking(token)) {
+      continue;
+    }
     out.push({
       ruleId: "high-entropy-token",
       name: "High-entropy token",

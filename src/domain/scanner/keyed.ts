@@ -107,11 +107,25 @@ function isSecretWord(w: string): boolean {
 const STEMS =
   /pass|pw|psw|pssw|pasw|secret|token|key|credential|auth|bearer|api|pat|jwt|sas|비밀번호|패스워드|비번|암호/i;
 
+function isDigits(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return w.length > 0;
+}
+
+/** Whether one of `words[0..end)` is in `set`. */
+function anyBefore(words: readonly string[], end: number, set: ReadonlySet<string>): boolean {
+  for (let i = 0; i < end; i++) if (set.has(words[i] ?? "")) return true;
+  return false;
+}
+
 /** Classifies an identifier; `undefined` when it does not name a credential. */
 export function classifyKey(identifier: string): KeyKind | undefined {
   if (!STEMS.test(identifier)) return undefined;
   const words = splitWords(identifier);
-  const head = words.filter((w) => !/^\d+$/.test(w)).at(-1);
+  const head = words.findLast((w) => !isDigits(w));
   if (head === undefined || (HEAD_NOUNS.has(head) && words.length > 1)) return undefined;
   for (let j = words.length - 1; j >= 0; j--) {
     const w = words[j] ?? "";
@@ -119,15 +133,14 @@ export function classifyKey(identifier: string): KeyKind | undefined {
     const kind = isPasswordWord(w) ? "password" : weak ? w : isSecretWord(w) ? "secret" : undefined;
     if (kind === undefined) continue;
     if (weak && j < words.length - 2) return undefined; // `authProviderUrl`: a prefix, not the noun
-    const before = words.slice(0, j);
     const next = words[j + 1];
     if (
-      before.some((b) => DENY_BEFORE.has(b)) ||
+      anyBefore(words, j, DENY_BEFORE) ||
       (next !== undefined && (DENY_AFTER.has(next.replace(/\d+$/, "")) || DENY_AFTER_PREFIX.test(next)))
     ) return undefined;
     if (kind === "password" || kind === "secret") return kind;
-    if (before.length === 0) return kind === "auth" ? "secret" : "bare";
-    return (kind === "key" || kind === "auth") && before.some((b) => SECRET_QUALIFIERS.has(b))
+    if (j === 0) return kind === "auth" ? "secret" : "bare";
+    return (kind === "key" || kind === "auth") && anyBefore(words, j, SECRET_QUALIFIERS)
       ? "secret"
       : "keyish";
   }
@@ -217,30 +230,42 @@ function isIdentifierLike(value: string): boolean {
     .test(value);
 }
 
-function acceptSecret(value: string, kind: KeyKind, how: Attachment): Confidence | undefined {
-  if (
-    /\s|passw/i.test(value) || isPlaceholderToken(value) || isIdentifierLike(value) || /^\d+$/.test(value)
-  ) return undefined;
-  if (looksLikeWords(value)) return undefined;
+/**
+ * The confidence `value`'s character statistics allow for `kind` and `how`, before the (costlier)
+ * placeholder, identifier and word filters; `undefined` rejects outright.
+ */
+function secretLevel(value: string, kind: KeyKind, how: Attachment): Confidence | undefined {
   if (how === "list" && kind !== "secret") return undefined;
   const c = charClasses(value);
   const alnumClasses = (c.upper > 0 ? 1 : 0) + (c.lower > 0 ? 1 : 0) + (c.digit > 0 ? 1 : 0);
-  const hex = /^[0-9a-f]+$/i.test(value) && c.digit > 0 && c.upper + c.lower > 0;
+  const hex = () => c.digit > 0 && c.upper + c.lower > 0 && /^[0-9a-f]+$/i.test(value);
   if (kind === "secret" && how !== "loose") {
     return value.length >= 10 && alnumClasses >= 2 ? "high" : undefined;
   }
   if (kind === "secret") {
-    return (value.length >= 12 && alnumClasses === 3) || (hex && value.length >= 32) || isUuid(value)
+    return (value.length >= 12 && alnumClasses === 3) || (value.length >= 32 && hex()) || isUuid(value)
       ? "low"
       : undefined;
   }
   if (how === "loose" || isUuid(value)) return undefined;
   const strong = value.length >= 16 && c.digit > 0 && c.upper + c.lower > 0 &&
     normalisedEntropy(value) >= 0.7;
-  if (kind === "keyish") return strong || (hex && value.length >= 32) ? "low" : undefined;
-  return strong && value.length >= 20 && !hex && c.upper > 0 && c.lower > 0 && !value.includes("%")
+  if (kind === "keyish") return strong || (value.length >= 32 && hex()) ? "low" : undefined;
+  return strong && value.length >= 20 && !hex() && c.upper > 0 && c.lower > 0 && !value.includes("%")
     ? "low"
     : undefined;
+}
+
+/** Placeholders, identifiers, numbers and words are never secrets, whatever their statistics. */
+function isNotSecret(value: string): boolean {
+  return isPlaceholderToken(value) || isIdentifierLike(value) || /^\d+$/.test(value) || looksLikeWords(value);
+}
+
+/** The statistics decide first (cheap, and they reject most candidates); the filters only then. */
+function acceptSecret(value: string, kind: KeyKind, how: Attachment): Confidence | undefined {
+  const level = secretLevel(value, kind, how);
+  if (level === undefined || /\s|passw/i.test(value)) return undefined;
+  return isUnusableValue(value) || isNotSecret(value) ? undefined : level;
 }
 
 /** Confidence for `value` found next to an identifier of `kind`, or `undefined` to reject it. */
@@ -250,6 +275,6 @@ export function acceptValue(
   value: string,
   shortName = false,
 ): Confidence | undefined {
-  if (isUnusableValue(value)) return undefined;
-  return kind === "password" ? acceptPassword(value, how, shortName) : acceptSecret(value, kind, how);
+  if (kind !== "password") return acceptSecret(value, kind, how);
+  return isUnusableValue(value) ? undefined : acceptPassword(value, how, shortName);
 }

@@ -63,6 +63,7 @@ function overlapsKept(kept: readonly LeafHit[], h: LeafHit): boolean {
 
 /** Keeps the highest-priority hit of every overlapping group, in original order (O(n log n)). */
 export function bestHits(hits: readonly LeafHit[]): LeafHit[] {
+  if (hits.length <= 1) return [...hits];
   const ranked = [...hits].sort((a, b) => priority(b) - priority(a) || (b.end - b.start) - (a.end - a.start));
   const kept: LeafHit[] = [];
   for (const h of ranked) {

@@ -5,6 +5,7 @@
  * three characters and confirmed with `startsWith`. One-character keywords use `includes`.
  */
 import type { Rule } from "./rule.ts";
+import { charTable } from "./runs.ts";
 
 interface Entry {
   readonly keyword: string;
@@ -24,7 +25,12 @@ export interface KeywordIndex {
   readonly trigrams: Uint16Array;
   readonly buckets: readonly (readonly Entry[])[];
   readonly entryCount: number;
+  /** Per rule: the run of `RUN_CHARS` its matches need (`Rule.minRun`), or 0. */
+  readonly minRuns: Uint16Array;
 }
+
+/** `[A-Za-z0-9_.|-]`, lower-case side: the characters `Rule.minRun` counts. */
+const RUN_CHARS = charTable("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.|-");
 
 const fold = (c: number): number => (c < 255 ? c : 255);
 const bigram = (a: number, b: number): number => (a << 8) | b;
@@ -61,7 +67,8 @@ export function buildIndex(rules: readonly Rule[]): KeywordIndex {
       buckets[(trigrams[slot] ?? 1) - 1]?.push({ keyword, rules: ruleIds, id: id++ });
     }
   }
-  return { rules, always, singles, bigrams, pairs, trigrams, buckets, entryCount: id };
+  const minRuns = Uint16Array.from(rules, (r) => r.minRun ?? 0);
+  return { rules, always, singles, bigrams, pairs, trigrams, buckets, entryCount: id, minRuns };
 }
 
 function mark(active: Uint8Array, rules: readonly number[]): void {
@@ -70,33 +77,32 @@ function mark(active: Uint8Array, rules: readonly number[]): void {
 
 /** Indexes of the rules whose keywords occur in `lower` (plus the keyword-less ones), ascending. */
 export function selectRules(index: KeywordIndex, lower: string): number[] {
+  const { bigrams, pairs, trigrams, buckets, minRuns } = index;
   const active = new Uint8Array(index.rules.length);
-  const done = new Uint8Array(index.entryCount + index.pairs.length);
   mark(active, index.always);
   for (const e of index.singles) if (lower.includes(e.keyword)) mark(active, e.rules);
-  const { bigrams, pairs, trigrams, buckets } = index;
+  const n = lower.length;
   let a = 0;
-  let b = lower.length > 0 ? fold(lower.charCodeAt(0)) : 0;
-  for (let i = 1; i <= lower.length; i++) {
-    const c = i < lower.length ? fold(lower.charCodeAt(i)) : 0;
+  let b = n > 0 ? fold(lower.charCodeAt(0)) : 0;
+  let run = b < 128 && RUN_CHARS[b] === 1 ? 1 : 0;
+  let longest = run;
+  // Marking is idempotent, so a keyword seen twice is simply marked twice (no per-call "done" set).
+  for (let i = 1; i < n; i++) {
+    const c = fold(lower.charCodeAt(i));
+    run = c < 128 && RUN_CHARS[c] === 1 ? run + 1 : 0;
+    if (run > longest) longest = run;
     const pair = bigrams[bigram(b, c)] ?? 0;
-    if (pair !== 0 && i < lower.length && done[index.entryCount + pair - 1] === 0) {
-      done[index.entryCount + pair - 1] = 1;
-      mark(active, pairs[pair - 1] ?? []);
-    }
+    if (pair !== 0) mark(active, pairs[pair - 1] ?? []);
     const slot = i >= 2 ? trigrams[trigram(a, b, c)] ?? 0 : 0;
     if (slot !== 0) {
-      for (const e of buckets[slot - 1] ?? []) {
-        if (done[e.id] === 0 && lower.startsWith(e.keyword, i - 2)) {
-          done[e.id] = 1;
-          mark(active, e.rules);
-        }
-      }
+      for (const e of buckets[slot - 1] ?? []) if (lower.startsWith(e.keyword, i - 2)) mark(active, e.rules);
     }
     a = b;
     b = c;
   }
   const selected: number[] = [];
-  for (let i = 0; i < active.length; i++) if (active[i] === 1) selected.push(i);
+  for (let i = 0; i < active.length; i++) {
+    if (active[i] === 1 && (minRuns[i] ?? 0) <= longest) selected.push(i);
+  }
   return selected;
 }

@@ -35,44 +35,77 @@ export function isPlaceholderToken(value: string): boolean {
   return isLowDiversity(value) || longestRun(lower) >= (value.length > 64 ? 8 : 6) || isWordSlug(lower);
 }
 
-/** One character makes up more than half of the value, or it has fewer than 5 distinct characters. */
+/**
+ * One character makes up more than half of the value, or it has fewer than 5 distinct characters.
+ * Non-ASCII characters count as one distinct character and never as the majority. No allocation:
+ * distinct characters in a 128-bit mask, the majority by Boyer-Moore vote (then counted).
+ */
 export function isLowDiversity(value: string): boolean {
   if (value.length < 8) return false;
-  const counts = new Uint16Array(128);
+  let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
   let distinct = 0;
-  let max = 0;
-  let other = 0;
+  let other = false;
+  let candidate = -1;
+  let votes = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
+    const code = c < 128 ? c : 128;
+    if (votes === 0) candidate = code;
+    votes += code === candidate ? 1 : -1;
     if (c >= 128) {
-      other++;
+      other = true;
       continue;
     }
-    const n = ++counts[c]!;
-    if (n === 1) distinct++;
-    if (n > max) max = n;
+    const bit = 1 << (c & 31);
+    const word = c >> 5;
+    const mask = word === 0 ? m0 : word === 1 ? m1 : word === 2 ? m2 : m3;
+    if ((mask & bit) !== 0) continue;
+    distinct++;
+    if (word === 0) m0 |= bit;
+    else if (word === 1) m1 |= bit;
+    else if (word === 2) m2 |= bit;
+    else m3 |= bit;
   }
-  if (other > 0) distinct += 1;
-  return max * 2 > value.length || distinct < Math.min(5, value.length / 3);
+  if (other) distinct += 1;
+  return majority(value, candidate) || distinct < Math.min(5, value.length / 3);
 }
 
-/** Longest ascending or descending alphanumeric progression, with stride 1 (`abcdef`) or 2 (`a1b2c3`). */
+/** Whether ASCII code `candidate` makes up more than half of `value`. */
+function majority(value: string, candidate: number): boolean {
+  if (candidate < 0 || candidate >= 128) return false;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === candidate) n++;
+  return n * 2 > value.length;
+}
+
+/**
+ * Longest ascending or descending alphanumeric progression, with stride 1 (`abcdef`) or 2 (`a1b2c3`).
+ * One pass with six run counters (stride-2 runs are kept apart by the parity of the position).
+ */
 export function longestRun(lower: string): number {
-  let best = lower.length > 0 ? 1 : 0;
-  for (let variant = 0; variant < 4; variant++) {
-    const stride = variant < 2 ? 1 : 2;
-    const step = variant % 2 === 0 ? 1 : -1;
-    let even = 0;
-    let odd = 0;
-    for (let i = stride; i < lower.length; i++) {
-      const a = lower.charCodeAt(i - stride);
-      const b = lower.charCodeAt(i);
-      const linked = b - a === step && isAlnumCode(a) && isAlnumCode(b);
-      const run = linked ? (i % stride === 0 ? even : odd) + 1 : 0;
-      if (i % stride === 0) even = run;
-      else odd = run;
-      if (run + 1 > best) best = run + 1;
+  if (lower.length === 0) return 0;
+  let best = 1;
+  let up = 0, down = 0, upEven = 0, upOdd = 0, downEven = 0, downOdd = 0;
+  let before = -1; // code at i - 2
+  let prev = lower.charCodeAt(0); // code at i - 1
+  for (let i = 1; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    const alnum = isAlnumCode(c);
+    const linked = alnum && isAlnumCode(prev);
+    up = linked && c - prev === 1 ? up + 1 : 0;
+    down = linked && c - prev === -1 ? down + 1 : 0;
+    let longest = up > down ? up : down;
+    if (i >= 2) {
+      const linked2 = alnum && isAlnumCode(before);
+      const u = linked2 && c - before === 1 ? (i % 2 === 0 ? upEven : upOdd) + 1 : 0;
+      const d = linked2 && c - before === -1 ? (i % 2 === 0 ? downEven : downOdd) + 1 : 0;
+      if (i % 2 === 0) upEven = u, downEven = d;
+      else upOdd = u, downOdd = d;
+      longest = Math.max(longest, u, d);
     }
+    if (longest + 1 > best) best = longest + 1;
+    before = prev;
+    prev = c;
   }
   return best;
 }
@@ -83,6 +116,12 @@ function isAlnumCode(c: number): boolean {
 
 /** `there-are-not-the-webhook-you-are-looking-for`: mostly English-looking words between separators. */
 export function isWordSlug(lower: string): boolean {
+  let separators = 0; // four words need three separators: most values have none
+  for (let i = 0; i < lower.length && separators < 3; i++) {
+    const c = lower.charCodeAt(i);
+    if (c === 45 || c === 95 || c === 46 || c === 32) separators++;
+  }
+  if (separators < 3) return false;
   let words = 0;
   let letters = 0;
   for (const part of lower.split(/[-_. ]/)) {
@@ -102,6 +141,8 @@ export function looksLikeWords(value: string): boolean {
   let covered = 0;
   let long = 0;
   for (const m of value.matchAll(/[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])/g)) {
+    // Over 40% already left uncovered: 60% can no longer be reached (integer test, no rounding).
+    if ((m.index - covered) * 5 > value.length * 2) return false;
     const w = m[0];
     if (w.length < 3 || !/[aeiou]/i.test(w) || /[^aeiouy]{4}/i.test(w)) continue;
     covered += w.length;

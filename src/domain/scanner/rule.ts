@@ -16,6 +16,11 @@ export interface Rule {
   readonly id: string;
   readonly name: string;
   readonly keywords: readonly string[];
+  /**
+   * Every match lies in a run of at least this many `[A-Za-z0-9_.|-]` characters: the prefilter
+   * skips the rule on texts without one (for rules whose keyword is one common character).
+   */
+  readonly minRun?: number;
   readonly find: (text: string, out: Hit[]) => void;
 }
 
@@ -23,6 +28,8 @@ export interface PatternSpec {
   readonly id: string;
   readonly name: string;
   readonly keywords: readonly string[];
+  /** See `Rule.minRun`. */
+  readonly minRun?: number;
   /**
    * Non-global regex (it is shared, so it must carry no `lastIndex` state); the secret is the named
    * group `s` when present (use the `d` flag), else the whole match.
@@ -62,6 +69,7 @@ export function patternRule(spec: PatternSpec): Rule {
     id: spec.id,
     name: spec.name,
     keywords: spec.keywords,
+    ...(spec.minRun === undefined ? {} : { minRun: spec.minRun }),
     find: (text, out) => {
       // The shared regex finds the first match without any state; only a text that has one pays
       // for a private global copy to look for more.

@@ -92,6 +92,7 @@ export const APP_RULES: readonly Rule[] = [
     id: "truenas-api-key",
     name: "TrueNAS API Key",
     keywords: ["-"],
+    minRun: 66, // digit, "-", 64 characters
     pattern: /-[A-Za-z0-9]{64}(?![\w-])/,
     extendLeft: /(?<![\w-])\d{1,4}$/,
     verify: (s) => isPlaceholderToken(s) || classCount(charClasses(s)) < 4 ? undefined : "high",

@@ -92,6 +92,7 @@ export const SAAS_RULES: readonly Rule[] = [
     id: "mailgun-api-key",
     name: "Mailgun API Key",
     keywords: ["-"],
+    minRun: 50, // 32 + 1 + 8 + 1 + 8
     pattern: /-[0-9a-f]{8}-[0-9a-f]{8}(?![A-Za-z0-9-])/,
     extendLeft: /(?<![A-Za-z0-9-])[0-9a-f]{32}$/,
   }),
@@ -118,6 +119,7 @@ export const SAAS_RULES: readonly Rule[] = [
     id: "discord-token",
     name: "Discord Bot Token",
     keywords: ["."],
+    minRun: 59, // 24 + 1 + 6 + 1 + 27
     pattern: /\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![\w-])/,
     extendLeft: /(?<![\w-])[MNO][A-Za-z0-9_-]{23,27}$/,
   }),
@@ -162,6 +164,7 @@ export const SAAS_RULES: readonly Rule[] = [
     id: "facebook-access-token",
     name: "Facebook Access Token",
     keywords: ["|"],
+    minRun: 43, // 15 + 1 + 27
     pattern: /\|[\w-]{27}(?![\w-])/,
     extendLeft: /(?<![\w-])\d{15,16}$/,
   }),

@@ -3,10 +3,11 @@
  * key), scans strings that are themselves JSON as JSON, and scans adjacent string values joined so
  * a key split across fields or argv elements is still caught. One finding per occurrence.
  */
-import { fingerprint, toFinding } from "./finding.ts";
+import { fingerprint, fingerprinter, toFinding } from "./finding.ts";
 import { type KeyHint, type LeafContext, type LeafHit, scanLeaf } from "./leaf.ts";
 import { optionRules } from "./extra.ts";
 import { RULE_INDEX } from "./rules.ts";
+import { charTable, inTable } from "./runs.ts";
 import type { Finding, ScanOptions, ScanResult } from "./types.ts";
 import { type Piece, walkJson } from "./walk.ts";
 
@@ -20,12 +21,14 @@ const MIN_VALUE = 6;
 const MIN_KEY = 12;
 /** A split secret: the token ending one value plus the token starting the next is this long. */
 const MIN_SPLIT = 16;
-const TAIL_TOKEN = /[\w+/=-]*$/;
-const HEAD_TOKEN = /^[\w+/=-]*/;
+/** Characters of a token that may continue across values (`[\w+/=-]`). */
+const JOIN_CHARS = charTable("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-");
 const CREDENTIAL_HINT = /pass|pw|secret|token|key|auth|bearer|credential|-u|-p/i;
 
 interface Scan {
   readonly key: Uint8Array;
+  /** HMAC-SHA-256 under `key`, made on the second finding (most scans have at most one). */
+  mac: ((secret: string) => string) | undefined;
   readonly leaf: LeafContext;
   readonly window: LeafContext;
   readonly maxBytes: number;
@@ -41,6 +44,7 @@ function createScan(options: ScanOptions): Scan {
   const known = optionRules(options);
   return {
     key: options.fingerprintKey,
+    mac: undefined,
     leaf: { index: RULE_INDEX, extraRules: known, decode: true },
     window: { index: RULE_INDEX, extraRules: known, decode: false },
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
@@ -58,11 +62,17 @@ function createScan(options: ScanOptions): Scan {
  * secret in two places is reported twice, so callers can redact every span from the findings.
  */
 function add(scan: Scan, hit: LeafHit, asSent: string, path: string): void {
-  const id = fingerprint(scan.key, hit.secret);
-  const place = `${path}\u0000${hit.start}\u0000${id}`;
+  const place = `${path}\u0000${hit.start}\u0000${hit.secret}`; // same secret ⇔ same fingerprint
   if (scan.seen.has(place)) return;
   scan.seen.add(place);
-  scan.findings.push(toFinding(hit, asSent, path, id));
+  scan.findings.push(toFinding(hit, asSent, path, fingerprintOf(scan, hit.secret)));
+}
+
+/** One HMAC for a scan's first finding; from the second on, the key's pads are hashed once. */
+function fingerprintOf(scan: Scan, secret: string): string {
+  if (scan.findings.length === 0) return fingerprint(scan.key, secret);
+  scan.mac ??= fingerprinter(scan.key);
+  return scan.mac(secret);
 }
 
 /** A finding already covers part of `[start, end)` of the string at `path` (its own scan won). */
@@ -106,16 +116,34 @@ function parseEmbeddedJson(value: string): object | undefined {
   }
 }
 
+/** Start of the run of `member` characters ending `text` (backwards: no regex retried per position). */
+function runBefore(text: string, member: (c: number) => boolean): number {
+  let i = text.length;
+  while (i > 0 && member(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+function runAfter(text: string, member: (c: number) => boolean): number {
+  let i = 0;
+  while (i < text.length && member(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Not `\s`, `"` or `'` (as `[^\s"']`). */
+const notQuoteOrSpace = (c: number): boolean =>
+  c < 128 ? c !== 32 && c !== 34 && c !== 39 && (c < 9 || c > 13) : !/\s/.test(String.fromCharCode(c));
+
 /** Windows across adjacent values: the tail of one, the whole next one (and a third if needed). */
 function scanSplitPieces(scan: Scan, pieces: readonly Piece[]): void {
   for (let i = 0; i + 1 < pieces.length; i++) {
     const a = pieces[i]?.value ?? "";
     const b = pieces[i + 1]?.value ?? "";
-    const joint = (TAIL_TOKEN.exec(a)?.[0].length ?? 0) + (HEAD_TOKEN.exec(b)?.[0].length ?? 0);
-    if (joint < MIN_SPLIT || !/[\w+/=-]$/.test(a) || !/^[\w+/=-]/.test(b)) continue;
-    const cut = Math.max(a.length - WINDOW_TAIL, a.search(/[^\s"']*$/));
+    const tailToken = a.length - runBefore(a, (c) => inTable(JOIN_CHARS, c));
+    const headToken = runAfter(b, (c) => inTable(JOIN_CHARS, c));
+    if (tailToken === 0 || headToken === 0 || tailToken + headToken < MIN_SPLIT) continue;
+    const cut = Math.max(a.length - WINDOW_TAIL, runBefore(a, notQuoteOrSpace));
     const tail = a.slice(cut);
-    const third = /^[\w+/=-]+$/.test(b) ? (pieces[i + 2]?.value ?? "").slice(0, WINDOW_HEAD) : "";
+    const third = headToken === b.length ? (pieces[i + 2]?.value ?? "").slice(0, WINDOW_HEAD) : "";
     const window = tail + b.slice(0, WINDOW_HEAD) + third;
     const [pathA, pathB] = [pieces[i]?.path ?? "", pieces[i + 1]?.path ?? ""];
     for (const h of scanLeaf(window, scan.window).hits) {
