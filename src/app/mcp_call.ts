@@ -11,7 +11,13 @@ import type { McpHub } from "./mcp_hub.ts";
 import { mcpEntity } from "./mcp_policy.ts";
 import { redactToolResult } from "./mcp_redact.ts";
 import type { McpSecretSource } from "./mcp_secrets.ts";
-import { type CallToolResult, isTimeout, type McpCaller } from "./mcp_types.ts";
+import {
+  type CallOptions,
+  type CallToolResult,
+  isTimeout,
+  type McpCaller,
+  type UpstreamConnection,
+} from "./mcp_types.ts";
 import { createKnownSecrets, type KnownSecrets } from "./vault_known.ts";
 
 /**
@@ -47,9 +53,9 @@ export async function callGovernedTool(deps: McpCallDeps, input: McpCallInput): 
   const started = performance.now();
   const { server, tool } = input;
   const known = createKnownSecrets();
-  const catalog = await deps.hub.catalog(server.name, CALL_CATALOG_MAX_AGE_MS)
-    .catch(() => deps.hub.cachedCatalog(server.name));
   const prepared = await prepare(deps, input, known);
+  const catalog = await deps.hub.catalog(server.name, CALL_CATALOG_MAX_AGE_MS, prepared.env)
+    .catch(() => deps.hub.cachedCatalog(server.name));
   const outcome = await decide(deps, {
     principal: input.principal,
     target: {
@@ -79,13 +85,15 @@ export async function callGovernedTool(deps: McpCallDeps, input: McpCallInput): 
     await record("failed", "invalid arguments");
     return toolError(`invalid arguments for ${tool}: ${invalid}`);
   }
-  const result = await execute(deps, input, { record, known, headers: prepared.headers });
+  const result = await execute(deps, input, { record, known, headers: prepared.headers, env: prepared.env });
   return redactToolResult(result, known, deps.fingerprintKey);
 }
 
-interface Prepared {
+export interface Prepared {
   readonly preset: Verdict | undefined;
   readonly headers: Readonly<Record<string, Secret>> | undefined;
+  /** The server's env resolved for this caller (picks the stdio child that serves them). */
+  readonly env: Readonly<Record<string, Secret>> | undefined;
 }
 
 /** Verdicts known before the chain runs: a disabled tool, a credential the vault cannot supply. */
@@ -98,31 +106,77 @@ async function prepare(deps: McpCallDeps, input: McpCallInput, known: KnownSecre
       reason: `tool ${name} is disabled`,
       chain: [],
     };
-    return { preset, headers: undefined };
+    return { preset, headers: undefined, env: undefined };
   }
+  return await resolveCredentials(deps, input.server, input.principal, known);
+}
+
+/** A stdio server's env resolved for the caller (picks their child); undefined when it cannot be. */
+export async function callerEnv(
+  deps: McpCallDeps,
+  server: McpServerConfig,
+  principal: Principal,
+): Promise<Readonly<Record<string, Secret>> | undefined> {
+  if (server.kind !== "stdio") return undefined;
+  return (await resolveCredentials(deps, server, principal, createKnownSecrets())).env;
+}
+
+/**
+ * The server's credentials resolved per call for this caller (every value registered in `known`
+ * for redaction); one the vault cannot supply is a `vault` deny verdict.
+ */
+export async function resolveCredentials(
+  deps: McpCallDeps,
+  server: McpServerConfig,
+  principal: Principal,
+  known: KnownSecrets,
+): Promise<Prepared> {
   try {
-    // Resolved per call for this caller: a missing credential denies, and every value is redacted.
-    await deps.secrets.resolveTemplates(input.server.env, input.principal, known);
-    const headers = await deps.secrets.resolveTemplates(input.server.headers, input.principal, known);
-    return { preset: undefined, headers };
+    const env = await deps.secrets.resolveTemplates(server.env, principal, known);
+    const headers = await deps.secrets.resolveTemplates(server.headers, principal, known);
+    return { preset: undefined, headers, env };
   } catch (error) {
     if (isAppError(error) && error.code.startsWith("vault.")) {
       return {
         preset: { decision: "deny", policy: "vault", reason: error.message, chain: [] },
         headers: undefined,
+        env: undefined,
       };
     }
     throw error;
   }
 }
 
-interface Execution {
+export interface Execution {
   readonly record: (status: ExecutionStatus, error: string | null, output?: unknown) => Promise<void>;
   readonly known: KnownSecrets;
   readonly headers: Readonly<Record<string, Secret>> | undefined;
+  readonly env: Readonly<Record<string, Secret>> | undefined;
 }
 
-async function execute(deps: McpCallDeps, input: McpCallInput, run: Execution): Promise<CallToolResult> {
+function execute(deps: McpCallDeps, input: McpCallInput, run: Execution): Promise<CallToolResult> {
+  return runUpstream(
+    deps,
+    input,
+    run,
+    (connection, options) =>
+      connection.callTool(input.tool, input.args, options).then((result) => ({
+        result,
+        failed: result.isError === true,
+      })),
+  );
+}
+
+/**
+ * Runs one allowed request on the server's live connection with its deadline and the client's
+ * abort signal, records the execution row, and turns an upstream failure into our AppError.
+ */
+export async function runUpstream<T>(
+  deps: McpCallDeps,
+  input: McpCallInput,
+  run: Execution,
+  work: (connection: UpstreamConnection, options: CallOptions) => Promise<{ result: T; failed: boolean }>,
+): Promise<T> {
   const { server } = input;
   const deadline = AbortSignal.timeout(server.timeout_ms);
   const caller: McpCaller = {
@@ -131,15 +185,15 @@ async function execute(deps: McpCallDeps, input: McpCallInput, run: Execution): 
     sessionId: input.sessionId,
   };
   try {
-    const connection = await deps.hub.slot(server.name).connection();
-    for (const value of connection.injected) run.known.add(value);
-    const result = await connection.callTool(input.tool, input.args, {
-      signal: AbortSignal.any([input.signal, deadline]),
-      timeoutMs: server.timeout_ms,
-      caller,
-      ...(run.headers ? { headers: run.headers } : {}),
+    const { result, failed } = await deps.hub.withConnection(server.name, run.env, (connection) => {
+      for (const value of connection.injected) run.known.add(value);
+      return work(connection, {
+        signal: AbortSignal.any([input.signal, deadline]),
+        timeoutMs: server.timeout_ms,
+        caller,
+        ...(run.headers ? { headers: run.headers } : {}),
+      });
     });
-    const failed = result.isError === true;
     await run.record(failed ? "failed" : "success", failed ? "tool reported an error" : null, result);
     return result;
   } catch (error) {
@@ -180,7 +234,7 @@ function callFailure(
   });
 }
 
-async function recordExecution(
+export async function recordExecution(
   deps: McpCallDeps,
   input: McpCallInput,
   r: { status: ExecutionStatus; error: string | null; output?: unknown; decisionId: string; started: number },

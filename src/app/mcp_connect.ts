@@ -15,6 +15,8 @@ import {
   asCallToolResult,
   asTools,
   type BuiltinCatalog,
+  type ContentRequest,
+  type ContentResult,
   type Tool,
   type UpstreamConnection,
 } from "./mcp_types.ts";
@@ -41,16 +43,18 @@ export interface ConnectDeps {
 const ORG = { userId: null, department: null } as const;
 const MAX_PAGES = 50;
 
+/** `env`: a stdio child's environment already resolved for one owner (default: the organisation's). */
 export async function connectUpstream(
   server: McpServerConfig,
   deps: ConnectDeps,
   timeoutMs: number,
+  env?: Readonly<Record<string, Secret>>,
 ): Promise<UpstreamConnection> {
   switch (server.kind) {
     case "builtin":
       return builtinConnection(server.name, deps.builtins());
     case "stdio":
-      return await stdioConnection(server, deps, timeoutMs);
+      return await stdioConnection(server, deps, timeoutMs, env);
     case "http":
       return await httpConnection(server, deps, timeoutMs);
     default: {
@@ -66,6 +70,8 @@ function builtinConnection(name: string, builtins: BuiltinCatalog): UpstreamConn
   return {
     listTools: () => Promise.resolve(builtin.listTools()),
     callTool: (tool, args, o) => builtin.call(tool, args, o.caller, o.signal),
+    content: () => Promise.reject(new AppError("mcp.server_unavailable", `${name} offers no resources`)),
+    features: { resources: false, prompts: false },
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
     ended: new Promise<void>(() => {}),
@@ -77,9 +83,12 @@ async function stdioConnection(
   server: McpServerConfig,
   deps: ConnectDeps,
   timeoutMs: number,
+  ownerEnv: Readonly<Record<string, Secret>> | undefined,
 ): Promise<UpstreamConnection> {
   const known = createKnownSecrets();
-  const env = await deps.secrets.resolveTemplates(server.env, ORG, known);
+  const env = ownerEnv ?? await deps.secrets.resolveTemplates(server.env, ORG, known);
+  const fromVault = Object.entries(env).filter(([key]) => server.env[key]?.startsWith("secret:"));
+  for (const [, value] of ownerEnv ? fromVault : []) known.add(value);
   const stderr = openRotatingLog(join(deps.logsDir, "mcp", `${server.name}.log`), { log: deps.log });
   const transport = new DenoStdioTransport({
     command: server.command ?? "",
@@ -93,7 +102,7 @@ async function stdioConnection(
   return await sdkConnection(transport, deps, timeoutMs, {
     cleanup: () => stderr.close(),
     // env values are literals or whole-value `secret:<name>` references (the schema says so).
-    injected: Object.entries(env).filter(([key]) => server.env[key]?.startsWith("secret:")).map(([, v]) => v),
+    injected: fromVault.map(([, v]) => v),
     perCall: (call) => call(),
   });
 }
@@ -155,6 +164,15 @@ async function sdkConnection(
           ),
         o.headers,
       ),
+    content: (request, o) =>
+      extras.perCall(
+        () => contentRequest(client, request, { signal: o.signal, timeout: o.timeoutMs }),
+        o.headers,
+      ),
+    features: {
+      resources: client.getServerCapabilities()?.resources !== undefined,
+      prompts: client.getServerCapabilities()?.prompts !== undefined,
+    },
     ping: (signal) => client.ping({ signal, timeout: Math.min(timeoutMs, 10_000) }).then(() => {}),
     close: async () => {
       await client.close().catch(() => {});
@@ -163,6 +181,27 @@ async function sdkConnection(
     ended,
     injected: extras.injected,
   };
+}
+
+/** One resources/prompts request through the SDK client (which checks the result's shape). */
+async function contentRequest(
+  client: Client,
+  request: ContentRequest,
+  options: { signal: AbortSignal; timeout: number },
+): Promise<ContentResult> {
+  const result: unknown = await (() => {
+    switch (request.method) {
+      case "resources/list":
+        return client.listResources(request.params, options);
+      case "resources/read":
+        return client.readResource(request.params, options);
+      case "prompts/list":
+        return client.listPrompts(request.params, options);
+      case "prompts/get":
+        return client.getPrompt(request.params, options);
+    }
+  })();
+  return result !== null && typeof result === "object" ? result as ContentResult : {};
 }
 
 /** Every page of an upstream's tools/list (bounded), keeping well-formed entries. */

@@ -6,11 +6,13 @@ import type { MetricsRegistry } from "@infra/metrics/registry.ts";
 import type { Clock } from "@shared/clock.ts";
 import { AppError, describeError } from "@shared/errors.ts";
 import type { Logger } from "@shared/logger.ts";
+import type { Secret } from "@shared/secret.ts";
 import { ArgumentValidators } from "./mcp_arguments.ts";
 import { type Catalog, reconcileCatalog } from "./mcp_catalog.ts";
-import { connectUpstream } from "./mcp_connect.ts";
+import { type ConnectDeps, connectUpstream } from "./mcp_connect.ts";
+import { environmentKey, OwnerChildren } from "./mcp_owners.ts";
 import type { McpSecretSource } from "./mcp_secrets.ts";
-import type { BuiltinCatalog, UpstreamStatus } from "./mcp_types.ts";
+import type { BuiltinCatalog, UpstreamConnection, UpstreamFeatures, UpstreamStatus } from "./mcp_types.ts";
 import { UpstreamSlot } from "./mcp_upstream.ts";
 
 /**
@@ -42,6 +44,7 @@ export class McpHub implements AsyncDisposable {
   readonly #slots = new Map<string, UpstreamSlot>();
   readonly #catalogs = new Map<string, Catalog>();
   readonly #refreshing = new Map<string, Promise<Catalog>>();
+  readonly #owners: OwnerChildren;
   /** Compiled input-schema validators, shared by every call in this process. */
   readonly validators = new ArgumentValidators();
   #builtins: BuiltinCatalog = new Map();
@@ -53,6 +56,11 @@ export class McpHub implements AsyncDisposable {
   constructor(deps: HubDeps) {
     this.#deps = deps;
     this.#servers = new Map(deps.servers.map((s) => [s.name, s]));
+    this.#owners = new OwnerChildren({
+      clock: deps.clock,
+      log: deps.log,
+      connect: (server, env) => connectUpstream(server, this.#connectDeps(server), server.timeout_ms, env),
+    });
     deps.metrics.gauge(
       "mcp_upstreams_running",
       "MCP upstreams running in this process",
@@ -93,16 +101,68 @@ export class McpHub implements AsyncDisposable {
     return slot;
   }
 
-  /** The catalogue, re-listed from the upstream when older than `maxAgeMs` (0: always). */
-  async catalog(name: string, maxAgeMs: number): Promise<Catalog> {
+  /**
+   * The catalogue, re-listed from the upstream when older than `maxAgeMs` (0: always); `env` (a
+   * caller's resolved env) lists through that caller's child when the shared one cannot start.
+   */
+  async catalog(
+    name: string,
+    maxAgeMs: number,
+    env?: Readonly<Record<string, Secret>>,
+  ): Promise<Catalog> {
     const cached = this.#catalogs.get(name);
     if (cached && Date.now() - cached.fetchedAt <= maxAgeMs) return cached;
     let pending = this.#refreshing.get(name);
     if (!pending) {
-      pending = this.#refresh(name).finally(() => this.#refreshing.delete(name));
+      pending = this.#refresh(name, env).finally(() => this.#refreshing.delete(name));
       this.#refreshing.set(name, pending);
     }
     return await pending;
+  }
+
+  /**
+   * Runs `work` on the connection for a caller whose server env resolved to `env`: the shared one,
+   * unless a stdio server's vault values differ from the shared child's (a user's or department's
+   * own secret), which get a child of their own (`mcp_owners.ts`).
+   */
+  async withConnection<T>(
+    name: string,
+    env: Readonly<Record<string, Secret>> | undefined,
+    work: (connection: UpstreamConnection) => Promise<T>,
+  ): Promise<T> {
+    const shared = this.slot(name);
+    const server = this.#servers.get(name)!;
+    const fromVault = Object.keys(server.env).filter((k) => server.env[k]?.startsWith("secret:"));
+    if (server.kind !== "stdio" || env === undefined || fromVault.length === 0) {
+      return await work(await shared.connection());
+    }
+    const key = this.#deps.fingerprintKey;
+    const wanted = await environmentKey(key, fromVault.flatMap((k) => env[k] ? [env[k]] : []));
+    // A shared child that never could start (no organisation value) is not waited for.
+    const hopeless = shared.status === "error" && !shared.everConnected;
+    const current = hopeless ? undefined : await shared.connection().catch(() => undefined);
+    if (current && await environmentKey(key, current.injected) === wanted) return await work(current);
+    if (this.#disposed) throw new AppError("mcp.server_unavailable", `MCP server ${name} is stopped`);
+    return await this.#owners.use(server, wanted, env, work);
+  }
+
+  /** Per-owner children of `name` running in this process. */
+  ownerChildren(name: string): number {
+    return this.#owners.count(name);
+  }
+
+  /**
+   * What the upstream offers besides tools (its shared connection says); undefined when that
+   * cannot be reached now, so callers assume it may and let the request find out.
+   */
+  async features(name: string): Promise<UpstreamFeatures | undefined> {
+    const slot = this.slot(name);
+    if (slot.status === "error" && !slot.everConnected) return undefined;
+    try {
+      return (await slot.connection()).features;
+    } catch {
+      return undefined;
+    }
   }
 
   cachedCatalog(name: string): Catalog | undefined {
@@ -122,6 +182,7 @@ export class McpHub implements AsyncDisposable {
 
   async restart(name: string): Promise<void> {
     this.#catalogs.delete(name);
+    await this.#owners.stop(name);
     await this.slot(name).restart();
   }
 
@@ -155,14 +216,12 @@ export class McpHub implements AsyncDisposable {
       await (await this.#supervision.listener)?.unlisten().catch(() => {});
     }
     await Promise.allSettled([...this.#slots.values()].map((slot) => slot.stop()));
+    await this.#owners.stop();
   }
 
-  async #refresh(name: string): Promise<Catalog> {
-    const slot = this.slot(name);
-    const connection = await slot.connection();
-    const tools = await connection.listTools(
-      AbortSignal.timeout(this.#servers.get(name)?.timeout_ms ?? 30_000),
-    );
+  async #refresh(name: string, env: Readonly<Record<string, Secret>> | undefined): Promise<Catalog> {
+    const timeout = this.#servers.get(name)?.timeout_ms ?? 30_000;
+    const tools = await this.withConnection(name, env, (c) => c.listTools(AbortSignal.timeout(timeout)));
     const catalog = await reconcileCatalog(this.#deps, name, tools);
     this.#catalogs.set(name, catalog);
     return catalog;
@@ -174,18 +233,22 @@ export class McpHub implements AsyncDisposable {
       name: server.name,
       enabled: server.enabled,
       clock: d.clock,
-      connect: () =>
-        connectUpstream(server, {
-          builtins: () => this.#builtins,
-          secrets: d.secrets,
-          log: d.log,
-          logsDir: d.logsDir,
-          servicesDir: d.servicesDir,
-          version: d.version,
-          onListChanged: () => this.#catalogs.delete(server.name),
-        }, server.timeout_ms),
+      connect: () => connectUpstream(server, this.#connectDeps(server), server.timeout_ms),
       onTransition: (from, to, error) => this.#onTransition(server.name, from, to, error),
     });
+  }
+
+  #connectDeps(server: McpServerConfig): ConnectDeps {
+    const d = this.#deps;
+    return {
+      builtins: () => this.#builtins,
+      secrets: d.secrets,
+      log: d.log,
+      logsDir: d.logsDir,
+      servicesDir: d.servicesDir,
+      version: d.version,
+      onListChanged: () => this.#catalogs.delete(server.name),
+    };
   }
 
   #onTransition(server: string, from: UpstreamStatus, to: UpstreamStatus, error: string | null): void {

@@ -13,10 +13,21 @@ export function redactToolResult(
   known: KnownSecrets,
   fingerprintKey: Uint8Array,
 ): CallToolResult {
+  return redactStrings(result, known, fingerprintKey);
+}
+
+/** The same egress scan over any JSON-like result (resource contents, prompt messages, listings). */
+export function redactStrings<T>(value: T, known: KnownSecrets, fingerprintKey: Uint8Array): T {
   const options = { fingerprintKey };
-  return mapStrings(result, (text) => {
+  return mapStrings(value, (text) => {
     const withoutKnown = known.redactKnown(text);
     const { findings } = scanText(withoutKnown, "result", options);
     return findings.length === 0 ? withoutKnown : redactSpans(withoutKnown, findings);
-  }) as CallToolResult;
+  }) as T;
+}
+
+/** Detected secrets in one string (e.g. a resource URI before it names an audit row) redacted. */
+export function redactDetected(text: string, fingerprintKey: Uint8Array): string {
+  const { findings } = scanText(text, "name", { fingerprintKey });
+  return findings.length === 0 ? text : redactSpans(text, findings);
 }

@@ -1,4 +1,5 @@
 import type { Principal } from "@domain/identity/mod.ts";
+import { isContentOwnName } from "@domain/mcp/mod.ts";
 import type { TraceId } from "@shared/ids.ts";
 import type { Secret } from "@shared/secret.ts";
 
@@ -49,9 +50,33 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, Secret>>;
 }
 
+/** What an upstream offers besides tools (its declared `resources` and `prompts` capabilities). */
+export interface UpstreamFeatures {
+  readonly resources: boolean;
+  readonly prompts: boolean;
+}
+
+/**
+ * The read side of resources and prompts, proxied as JSON-RPC results (checked loosely: the SDK
+ * client validated them against the MCP schema; we only rewrite their strings).
+ */
+export type ContentRequest =
+  | { readonly method: "resources/list"; readonly params: { readonly cursor?: string } }
+  | { readonly method: "resources/read"; readonly params: { readonly uri: string } }
+  | { readonly method: "prompts/list"; readonly params: { readonly cursor?: string } }
+  | {
+    readonly method: "prompts/get";
+    readonly params: { readonly name: string; readonly arguments?: Record<string, string> };
+  };
+
+export type ContentResult = Readonly<Record<string, unknown>>;
+
 export interface UpstreamConnection {
   listTools(signal: AbortSignal): Promise<Tool[]>;
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult>;
+  /** Only called when `features` says the upstream offers it. */
+  content(request: ContentRequest, options: CallOptions): Promise<ContentResult>;
+  readonly features: UpstreamFeatures;
   ping(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
   /** Resolves when the connection ends (a child exits, a remote closes, or `close()`). */
@@ -73,11 +98,15 @@ export interface BuiltinServer {
 
 export type BuiltinCatalog = ReadonlyMap<string, BuiltinServer>;
 
-/** An upstream's `tools` array, keeping only well-formed entries. */
+/**
+ * An upstream's `tools` array, keeping only well-formed entries; a tool named like a resource or
+ * prompt (`resource:…`, `prompt:…`) is dropped so audited names stay unambiguous.
+ */
 export function asTools(value: unknown): Tool[] {
   if (!Array.isArray(value)) return [];
   return value.filter((t): t is Tool =>
     t !== null && typeof t === "object" && typeof (t as Tool).name === "string" && (t as Tool).name !== "" &&
+    !isContentOwnName((t as Tool).name) &&
     (t as Tool).inputSchema !== null && typeof (t as Tool).inputSchema === "object"
   );
 }

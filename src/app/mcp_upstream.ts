@@ -34,6 +34,7 @@ export class UpstreamSlot {
   #lastError: string | null = null;
   #lastHealthCheck: Date | null = null;
   #restarts = 0;
+  #everConnected = false;
 
   constructor(deps: SlotDeps) {
     this.#deps = deps;
@@ -54,6 +55,10 @@ export class UpstreamSlot {
   }
   get connected(): boolean {
     return this.#conn !== undefined;
+  }
+  /** Whether a connection was ever opened (a slot that never could is not worth waiting for). */
+  get everConnected(): boolean {
+    return this.#everConnected;
   }
 
   /** The live connection, opening it (or waiting for a pending restart) when needed. */
@@ -116,6 +121,7 @@ export class UpstreamSlot {
         throw new AppError("mcp.server_unavailable", `MCP server ${this.#deps.name} is stopped`);
       }
       this.#conn = conn;
+      this.#everConnected = true;
       this.#upSince = Date.now();
       this.#lastHealthCheck = this.#deps.clock.now();
       this.#set("running", null);

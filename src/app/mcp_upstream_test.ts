@@ -10,6 +10,8 @@ function fakeConnection(): UpstreamConnection & { end(): void; closed: boolean }
   const conn = {
     listTools: () => Promise.resolve([]),
     callTool: () => Promise.resolve({ content: [] }),
+    content: () => Promise.resolve({}),
+    features: { resources: false, prompts: false },
     ping: () => Promise.resolve(),
     close: () => {
       conn.closed = true;

@@ -20,27 +20,40 @@ export async function visibleTools(
   server: McpServerConfig,
   catalog: Catalog,
 ): Promise<Tool[]> {
+  const visible: Tool[] = [];
+  for (const tool of catalog.tools) {
+    if (server.tools[tool.name]?.disabled) continue;
+    if (catalog.statuses.get(tool.name) !== "pinned") continue;
+    if (await mayList(policy, principal, server, tool.name, "tools/list")) visible.push(tool);
+  }
+  return visible;
+}
+
+/**
+ * Whether a listing shows one item (a tool, or a resource or prompt by its own name,
+ * `resource:<uri>` / `prompt:<name>`) to the caller: the identity-only stages as a what-if.
+ */
+export async function mayList(
+  policy: Policy,
+  principal: Principal,
+  server: McpServerConfig,
+  own: string,
+  event: string,
+): Promise<boolean> {
   const spec = {
     enabled: policy.spec.enabled,
     stages: policy.spec.stages.filter((s) => VISIBILITY_STAGES.has(s.id)),
     disabled: policy.spec.disabled,
   };
-  const subject = subjectOf(principal, undefined);
-  const visible: Tool[] = [];
-  for (const tool of catalog.tools) {
-    if (server.tools[tool.name]?.disabled) continue;
-    if (catalog.statuses.get(tool.name) !== "pinned") continue;
-    const decision = await evaluateChain(spec, {
-      subject,
-      target: {
-        surface: "mcp",
-        event: "tools/list",
-        toolName: auditedToolName(server.name, tool.name),
-        entity: mcpEntity(policy.rules, server.name, tool.name),
-      },
-      dryRun: true,
-    });
-    if (decision.decision === "allow") visible.push(tool);
-  }
-  return visible;
+  const decision = await evaluateChain(spec, {
+    subject: subjectOf(principal, undefined),
+    target: {
+      surface: "mcp",
+      event,
+      toolName: auditedToolName(server.name, own),
+      entity: mcpEntity(policy.rules, server.name, own),
+    },
+    dryRun: true,
+  });
+  return decision.decision === "allow";
 }

@@ -157,8 +157,18 @@ export async function connectMcp(
 }
 
 export async function storeOrgSecret(ctx: AppContext, name: string, value: string): Promise<void> {
+  await storeSecret(ctx, "org", name, value);
+}
+
+/** `owner`: `org`, `department:<name>`, `user:<email>` or `user:<id>`. */
+export async function storeSecret(
+  ctx: AppContext,
+  owner: string,
+  name: string,
+  value: string,
+): Promise<void> {
   await setSecret({ db: ctx.db, vault: ctx.vault, clock: ctx.clock }, {
-    owner: "org",
+    owner,
     name: parseSecretName(name)!,
     value: new Secret(value),
     actor: { kind: "cli" },

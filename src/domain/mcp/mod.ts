@@ -10,7 +10,13 @@
  * Entry points: `reconcilePins`, `toolFingerprint`, `redactSpans`/`mapStrings`,
  * the session/pin/execution repositories.
  */
-export { auditedToolName, parseAuditedToolName } from "./names.ts";
+export {
+  auditedToolName,
+  isContentOwnName,
+  parseAuditedToolName,
+  promptOwnName,
+  resourceOwnName,
+} from "./names.ts";
 export type { PinnableTool, PinStatus, PinWrite, Reconciled, StoredPin } from "./pinning.ts";
 export { canonicalJson, reconcilePins, toolFingerprint } from "./pinning.ts";
 export type { SecretSpan } from "./redact.ts";

@@ -45,6 +45,8 @@ const serverSchema = z.strictObject({
     z.strictObject({ admin_only: z.boolean().default(false), disabled: z.boolean().default(false) }),
   ).default({}),
   timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
+  /** stdio: a per-owner child (env resolved to a user's or department's secret) stops after this idle time. */
+  idle_timeout_ms: z.number().int().min(100).max(86_400_000).default(600_000),
 }).superRefine((s, ctx) => {
   const misplaced = (key: string, why: string) => ctx.addIssue({ code: "custom", path: [key], message: why });
   if (s.kind === "stdio" && s.command === undefined) misplaced("command", "required for kind stdio");

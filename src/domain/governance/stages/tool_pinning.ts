@@ -20,6 +20,9 @@ export function createToolPinning(pins: ToolPinPort): Stage {
       if (target.surface !== "mcp") {
         return { result: "n/a", detail: "no pinned upstream catalogue for this target" };
       }
+      if (target.event === "resources/read" || target.event === "prompts/get") {
+        return { result: "n/a", detail: "MCP resources and prompts are not pinned" };
+      }
       const state = await pins.status(target.toolName);
       switch (state) {
         case "pinned":

@@ -34,6 +34,8 @@ export interface McpEndpointDeps extends McpCallDeps {
   readonly version: string;
 }
 
+const ALL_FEATURES = { resources: true, prompts: true } as const;
+
 export async function serveMcpEndpoint(c: Context<HttpEnv>, deps: McpEndpointDeps): Promise<Response> {
   const name = c.req.param("server") ?? "";
   const server = deps.hub.server(name);
@@ -94,13 +96,16 @@ async function post(
   const initialize = method === "initialize";
   const session = initialize ? newMcpSessionId() : await continuedSession(c, deps, server, principal);
   if (session instanceof Response) return session;
+  // `initialize` declares what the upstream offers (all, when it cannot be asked now); later
+  // requests serve whatever was negotiated.
+  const features = initialize ? await deps.hub.features(server.name) ?? ALL_FEATURES : ALL_FEATURES;
   const protocol = createProtocolServer(deps, {
     principal,
     server,
     sessionId: session,
     traceId: c.get("traceId"),
     signal: c.req.raw.signal,
-  });
+  }, features);
   const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
   await protocol.connect(transport);
   try {

@@ -6,20 +6,24 @@ import {
   ListToolsRequestSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
-import { callGovernedTool, type McpCallDeps } from "@app/mcp_call.ts";
+import { callerEnv, callGovernedTool, type McpCallDeps } from "@app/mcp_call.ts";
+import type { UpstreamFeatures } from "@app/mcp_types.ts";
 import { visibleTools } from "@app/mcp_visibility.ts";
 import type { Principal } from "@domain/identity/mod.ts";
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
 import { describeError, isAppError } from "@shared/errors.ts";
 import type { TraceId } from "@shared/ids.ts";
 import type { Logger } from "@shared/logger.ts";
-import { rpcFailureFor } from "./mcp_rpc.ts";
+import { registerContentHandlers } from "./mcp_content_handlers.ts";
+import { RpcFailure, rpcFailureFor } from "./mcp_rpc.ts";
 
 /**
  * The MCP protocol as one of our servers speaks it to a client: an SDK `Server` built for one HTTP
  * request (the SDK keeps initialisation state in memory; ours lives in PostgreSQL), answering
- * `initialize`, `ping`, `tools/list` (filtered for the caller) and `tools/call` (governed).
- * Resources, prompts and server-to-client requests are not offered.
+ * `initialize`, `ping`, `tools/list` (filtered for the caller) and `tools/call` (governed), plus
+ * resources and prompts when the upstream offers them (`mcp_content_handlers.ts`). `initialize`
+ * declares what the upstream declares; later requests are served whatever was negotiated.
+ * Server-to-client requests are not offered.
  */
 export interface RequestScope {
   readonly principal: Principal;
@@ -31,19 +35,27 @@ export interface RequestScope {
   readonly signal: AbortSignal;
 }
 
-export function createProtocolServer(deps: McpCallDeps & { version: string }, scope: RequestScope): Server {
+export function createProtocolServer(
+  deps: McpCallDeps & { version: string },
+  scope: RequestScope,
+  features: UpstreamFeatures,
+): Server {
   const { server } = scope;
   const protocol = new Server(
     { name: `systemprompt-${server.name}`, version: deps.version },
     {
-      capabilities: { tools: { listChanged: false } },
+      capabilities: {
+        tools: { listChanged: false },
+        ...(features.resources ? { resources: {} } : {}),
+        ...(features.prompts ? { prompts: {} } : {}),
+      },
       ...(server.description ? { instructions: server.description } : {}),
     },
   );
   const guarded = <T>(work: () => Promise<T>) => guard(deps.log, scope.traceId, work);
   protocol.setRequestHandler(ListToolsRequestSchema, () =>
     guarded(async () => {
-      const catalog = await deps.hub.catalog(server.name, 0);
+      const catalog = await deps.hub.catalog(server.name, 0, await callerEnv(deps, server, scope.principal));
       return { tools: await visibleTools(deps.policy, scope.principal, server, catalog) };
     }));
   // Parameter types spelled out: the SDK's schema-derived inference gives up under strict mode.
@@ -62,6 +74,7 @@ export function createProtocolServer(deps: McpCallDeps & { version: string }, sc
         })
       ),
   );
+  registerContentHandlers(protocol, deps, scope, features, guarded);
   return protocol;
 }
 
@@ -73,10 +86,11 @@ export function negotiatedVersion(requested: unknown): string {
 }
 
 /** Handler failures as JSON-RPC errors with client-safe messages; unexpected ones are logged. */
-async function guard<T>(log: Logger, traceId: TraceId, work: () => Promise<T>): Promise<T> {
+export async function guard<T>(log: Logger, traceId: TraceId, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof RpcFailure) throw error;
     if (!isAppError(error) || error.code === "internal.unexpected") {
       log.error("mcp.request_failed", { trace_id: traceId, error: describeError(error) });
     }
