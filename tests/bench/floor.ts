@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import type { AppContext } from "@app/context.ts";
+import { verifyStoredChain } from "@domain/audit/mod.ts";
+import { auditSignatureCheck, loadAuditKey } from "@infra/audit/audit_key.ts";
+
+/**
+ * The bench server's own routes, mounted beside the product app in the bench process only (the
+ * product carries no benchmark routes):
+ * - `POST /bench/floor`: a bare Hono handler that parses the same JSON body as the govern hook and
+ *   answers a constant allow (the cost of HTTP + JSON on this stack).
+ * - `POST /bench/floor-db`: the same plus one `select 1` round trip on the product's pool.
+ * - `GET /bench/audit-count`: rows in `governance_decisions` (to check audit totals after a run).
+ * - `GET /bench/audit-verify`: recomputes the stored hash chain and checks its signed checkpoints.
+ */
+export interface FloorExtras {
+  /** `POST /bench/mcp-floor`: the builtin `demo` MCP server mounted ungoverned (mcp_floor.ts). */
+  readonly mcpFloor?: (request: Request) => Promise<Response>;
+}
+
+export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
+  const app = new Hono();
+  const mcpFloor = extras.mcpFloor;
+  if (mcpFloor) app.post("/bench/mcp-floor", (c) => mcpFloor(c.req.raw));
+  const answer = { hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "allow" } };
+  app.post("/bench/floor", async (c) => {
+    await c.req.json();
+    return c.json(answer);
+  });
+  app.post("/bench/floor-db", async (c) => {
+    await c.req.json();
+    await ctx.db.one("select 1 as ok");
+    return c.json(answer);
+  });
+  app.get("/bench/audit-count", async (c) => {
+    const row = await ctx.db.one<{ n: number }>("select count(*)::int8 as n from governance_decisions");
+    return c.json({ rows: Number(row.n), queueDepth: ctx.audit.depth() });
+  });
+  app.get("/bench/audit-verify", async (c) => {
+    const key = await loadAuditKey(ctx.config.layout);
+    const report = await verifyStoredChain(ctx.db, auditSignatureCheck(key.publicKeyPem));
+    return c.json(report);
+  });
+  return app;
+}

@@ -1,0 +1,223 @@
+import type { PointResult } from "./measure.ts";
+import type { AllResults } from "./report_types.ts";
+
+/** Markdown helpers and the per-suite sections of RESULTS.md other than the hook suite. */
+export const table = (head: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
+  [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ]
+    .join("\n");
+
+export const ratio = (a: number, b: number) => (b === 0 ? "–" : `${(a / b).toFixed(2)}×`);
+
+export function pointRow(p: PointResult): (string | number)[] {
+  const m = p.median;
+  return [
+    p.route,
+    p.point,
+    m.achievedRps,
+    m.p50,
+    m.p90,
+    m.p99,
+    m.max,
+    m.errors,
+    m.serverCpu,
+    m.dbCpu ?? "–",
+    m.generatorCpu,
+    m.otherCpu,
+    m.serverCpuMsPerRequest,
+    m.dbCpuMsPerRequest ?? "–",
+    m.rssMaxMiB,
+    p.passes.length,
+  ];
+}
+
+export function pipelineSection(r: AllResults): string {
+  if (!r.pipeline) return "## pipeline\n\nnot measured in this run\n";
+  const rows = r.pipeline.flatMap((m) =>
+    m.result.cases.flatMap((c) =>
+      (["authenticate", "chain", "decide"] as const).map((k) => [
+        m.db,
+        c.inputBytes,
+        k === "chain"
+          ? "evaluateChain"
+          : k === "decide"
+          ? "decide (chain + durable audit row)"
+          : "authenticate (JWT)",
+        c[k].p50,
+        c[k].p90,
+        c[k].p99,
+        c[k].max,
+        c[k].count,
+      ])
+    )
+  );
+  const stageRows = r.pipeline.flatMap((m) =>
+    m.result.cases.map((c) => [
+      m.db,
+      c.inputBytes,
+      ...Object.entries(c.stages).map(([id, s]) => `${id} ${s.p50}/${s.p99}`),
+    ])
+  );
+  return `## pipeline: in-process decision latency (no HTTP), one call at a time
+
+${table(["db", "arg bytes", "measured", "p50", "p90", "p99", "max", "calls"], rows)}
+
+Per stage (p50/p99 ms, from the chain's own timings):
+
+${stageRows.map((r) => `- ${r.join(" · ")}`).join("\n")}
+`;
+}
+
+export function auditSection(r: AllResults): string {
+  if (!r.audit) return "## audit\n\nnot measured in this run\n";
+  const rows = r.audit.map((m) => {
+    const s = m.result.sustained;
+    return [
+      m.db,
+      s.decisionsPerSecond,
+      s.appended,
+      s.latency.p50,
+      s.latency.p99,
+      s.cpuMsPerDecision?.process ?? "–",
+      s.cpuMsPerDecision?.db ?? "–",
+      m.result.verify.ok ? "ok" : "FAILED",
+    ];
+  });
+  const stalls = r.audit.flatMap((m) => m.result.stall ? [[m.db, m.result.stall] as const] : []);
+  const stallRows = stalls.map(([db, s]) => [
+    db,
+    `${s.stallMs} ms @ ${s.rate}/s`,
+    s.maxDepth,
+    s.maxJournalBytes,
+    s.journaled,
+    s.failed,
+    s.appendLatency.p50,
+    s.appendLatency.p99,
+    s.appendLatency.max,
+    s.recoveryMs ?? "did not recover",
+  ]);
+  return `## audit: the group-commit writer alone
+
+Sustained (256 concurrent appenders, each appending as soon as its last decision is durable; hash chain, outbox
+event and NOTIFY per row):
+
+${
+    table([
+      "db",
+      "decisions/s",
+      "appended",
+      "p50 ms",
+      "p99 ms",
+      "writer ms/decision",
+      "db ms/decision",
+      "chain verify",
+    ], rows)
+  }
+
+PostgreSQL stalled (postmaster and every backend SIGSTOPped, then SIGCONT), decisions due at a fixed rate:
+
+${
+    table(
+      [
+        "db",
+        "stall",
+        "max queue depth",
+        "max journal bytes",
+        "journaled",
+        "failed",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "recovery ms",
+      ],
+      stallRows,
+    )
+  }
+`;
+}
+
+export function scannerSection(r: AllResults): string {
+  if (!r.scanner) return "## scanner\n\nnot measured in this run\n";
+  const t = r.scanner.throughput;
+  const rows = t.throughput.map((x) => [x.name, x.items, x.bytes, x.mibPerSecond, x.usPerItem]);
+  const blocked = Object.entries(t.blocked).map(([f, b]) => `${f}: ${b.blocked}/${b.items} blocked`).join(
+    "; ",
+  );
+  const own = r.scanner.scannerBench
+    ? `\n\nThe scanner's own benchmark (scanner_bench.ts --json): \`${
+      JSON.stringify(r.scanner.scannerBench)
+    }\``
+    : "";
+  return `## scanner: throughput (one thread)
+
+Corpus ../shared/corpora/secrets: ${t.corpusBytes} bytes of item text (UTF-8).
+
+${table(["workload", "items", "bytes", "MiB/s", "µs per item"], rows)}
+
+As the secret_scan stage decides (≥ 1 finding = deny): ${blocked}.${own}
+`;
+}
+
+export const POINT_HEAD = [
+  "route",
+  "load",
+  "req/s",
+  "p50",
+  "p90",
+  "p99",
+  "max",
+  "errors",
+  "cpu srv",
+  "cpu db",
+  "cpu gen",
+  "other",
+  "srv ms/req",
+  "db ms/req",
+  "RSS MiB",
+  "passes",
+] as const;
+
+interface SurfaceLike {
+  readonly available: boolean;
+  readonly note: string;
+  readonly points: readonly PointResult[];
+  readonly overhead: { readonly p50: number; readonly p99: number } | null;
+}
+
+function surfaceSection(title: string, intro: string, s: SurfaceLike | undefined, short: string): string {
+  if (!s?.available || !Array.isArray(s.points)) {
+    return `## ${short}\n\n${s?.note ?? "not measured in this run"}\n`;
+  }
+  const overhead = s.overhead ? `p50 +${s.overhead.p50} ms, p99 +${s.overhead.p99} ms` : "–";
+  return `## ${title}
+
+${intro}
+
+${table(POINT_HEAD, s.points.map(pointRow))}
+
+Overhead at 500 req/s (medians of per-pass percentiles): ${overhead}.
+`;
+}
+
+export function mcpSection(r: AllResults): string {
+  return surfaceSection(
+    "mcp: governed `tools/call` vs the same builtin server ungoverned",
+    "`echo` of the builtin `demo` server with a ~220-byte argument over one MCP session (PostgreSQL server " +
+      "database); `mcp-floor` is the same server mounted in the bench process without governance.",
+    r.mcp,
+    "mcp",
+  );
+}
+
+export function llmSection(r: AllResults): string {
+  return surfaceSection(
+    "llm: `/v1/messages` through the gateway vs the upstream called directly",
+    "A non-streamed Anthropic Messages request to a fake upstream (its own process, answering at once); for " +
+      "`llm-direct` the `srv` columns are the upstream process. Portkey was not measured.",
+    r.llm,
+    "llm",
+  );
+}

@@ -1,0 +1,123 @@
+import type { PgServer } from "../support/pg_server.ts";
+import { type BenchServer, startBenchServer } from "./bench_env.ts";
+import { measurePoint, type PointResult } from "./measure.ts";
+import type { BenchOptions, LoadPoint } from "./options.ts";
+import type { QuietGate } from "./quiet.ts";
+
+/**
+ * `mcp` suite: MCP `tools/call` of the builtin `demo` server's `echo` through the governed gateway
+ * (`/api/v1/mcp/demo/mcp`: authentication, session row, policy chain, durable audit row, result
+ * redaction) versus the same builtin server mounted ungoverned in the bench process
+ * (`/bench/mcp-floor`, mcp_floor.ts), both served by the SDK's streamable-HTTP transport with JSON
+ * responses. PostgreSQL server database only. Reports "not available yet" when the route is absent.
+ */
+export interface McpResult {
+  readonly available: boolean;
+  readonly note: string;
+  readonly points: readonly PointResult[];
+  /** Governed minus floor at 500 req/s (ms). */
+  readonly overhead: { readonly p50: number; readonly p99: number } | null;
+}
+
+const PROTOCOL = "2025-11-25";
+const MARK = "bench-echo-7f3a";
+const CALL = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 7,
+  method: "tools/call",
+  params: { name: "echo", arguments: { text: `${MARK} ${"governed tool call payload ".repeat(8)}` } },
+});
+
+async function openSession(server: BenchServer): Promise<{ session?: string; note: string }> {
+  const headers = {
+    authorization: `Bearer ${server.token}`,
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+  };
+  const init = await fetch(`${server.url}/api/v1/mcp/demo/mcp`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: "bench", version: "0" } },
+    }),
+  });
+  const text = await init.text();
+  if (init.status === 404 && text.includes("request.not_found")) {
+    return { note: "not available yet: POST /api/v1/mcp/demo/mcp answers 404 request.not_found" };
+  }
+  const session = init.headers.get("mcp-session-id");
+  if (init.status !== 200 || !session) {
+    return { note: `initialize answered HTTP ${init.status}: ${text.slice(0, 200)}` };
+  }
+  const ack = await fetch(`${server.url}/api/v1/mcp/demo/mcp`, {
+    method: "POST",
+    headers: { ...headers, "mcp-session-id": session, "mcp-protocol-version": PROTOCOL },
+    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+  });
+  await ack.body?.cancel();
+  return { session, note: "measured" };
+}
+
+export async function runMcp(pg: PgServer, options: BenchOptions, gate: QuietGate): Promise<McpResult> {
+  await using server = await startBenchServer("postgres", pg);
+  const { session, note } = await openSession(server);
+  if (!session) {
+    console.error(`mcp: ${note}`);
+    return { available: false, note, points: [], overhead: null };
+  }
+  const base = {
+    method: "POST" as const,
+    bodies: [CALL],
+    expect: MARK,
+    serverPid: server.pid,
+    ...(server.dbPid === undefined ? {} : { dbPid: server.dbPid }),
+    load: { kind: "closed" as const, concurrency: 1 },
+  };
+  const governed = {
+    name: "mcp",
+    spec: {
+      ...base,
+      url: `${server.url}/api/v1/mcp/demo/mcp`,
+      headers: {
+        authorization: `Bearer ${server.token}`,
+        accept: "application/json, text/event-stream",
+        "mcp-session-id": session,
+        "mcp-protocol-version": PROTOCOL,
+      },
+    },
+  };
+  const floor = {
+    name: "mcp-floor",
+    spec: {
+      ...base,
+      url: `${server.url}/bench/mcp-floor`,
+      headers: { accept: "application/json, text/event-stream" },
+    },
+  };
+  const points: LoadPoint[] = [
+    { label: "500/s", load: { kind: "open", rate: 500 }, headline: true },
+    ...(options.quick
+      ? []
+      : [{ label: "c=50", load: { kind: "closed", concurrency: 50 }, headline: false } as const]),
+  ];
+  const results: PointResult[] = [];
+  for (const point of points) {
+    for (const subject of [governed, floor]) {
+      results.push(await measurePoint(server, subject, point, options, gate));
+    }
+  }
+  const g = results.find((r) => r.route === "mcp" && r.point === "500/s")?.median;
+  const f = results.find((r) => r.route === "mcp-floor" && r.point === "500/s")?.median;
+  const overhead = g && f
+    ? { p50: Math.round((g.p50 - f.p50) * 1000) / 1000, p99: Math.round((g.p99 - f.p99) * 1000) / 1000 }
+    : null;
+  return {
+    available: true,
+    note: "governed tools/call vs the same builtin server ungoverned",
+    points: results,
+    overhead,
+  };
+}

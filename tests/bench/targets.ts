@@ -1,0 +1,124 @@
+import type { PointResult } from "./measure.ts";
+import type { AllResults } from "./report_types.ts";
+import type { HookModeResult } from "./suite_hook.ts";
+
+/** The targets of issue 9 / ARCHITECTURE §12, checked against a run's results. */
+export interface TargetRow {
+  readonly target: string;
+  readonly measured: string;
+  readonly holds: "yes" | "no" | "n/a";
+}
+
+const ORIGINAL_DECISIONS_PER_SECOND = 3308;
+
+export function pointOf(
+  mode: HookModeResult | undefined,
+  route: string,
+  point: string,
+): PointResult | undefined {
+  return mode?.points.find((p) => p.route === route && p.point === point);
+}
+
+/** The best closed-loop throughput of a route (its saturation). */
+export function saturation(mode: HookModeResult | undefined, route: string): PointResult | undefined {
+  return mode?.points.filter((p) => p.route === route && p.point.startsWith("c="))
+    .sort((a, b) => b.median.achievedRps - a.median.achievedRps)[0];
+}
+
+const verdict = (ok: boolean | undefined): TargetRow["holds"] => ok === undefined ? "n/a" : ok ? "yes" : "no";
+const ratio = (a: number, b: number) => (b === 0 ? "–" : `${(a / b).toFixed(2)}×`);
+
+function hookTargets(r: AllResults): TargetRow[] {
+  const pg = r.hook?.modes.find((m) => m.db === "postgres");
+  const at1000 = pointOf(pg, "hook", "1000/s");
+  const sat = saturation(pg, "hook");
+  const floorDb = saturation(pg, "floor-db");
+  const c200 = pointOf(pg, "hook", "c=200");
+  const rows: TargetRow[] = [];
+  rows.push({
+    target: "hook @ 1,000 req/s: p50 ≤ 1.5 ms",
+    measured: at1000 ? `p50 ${at1000.median.p50} ms` : "not measured",
+    holds: verdict(at1000 && at1000.median.p50 <= 1.5),
+  });
+  rows.push({
+    target: "hook @ 1,000 req/s: p99 ≤ 5 ms",
+    measured: at1000 ? `p99 ${at1000.median.p99} ms` : "not measured",
+    holds: verdict(at1000 && at1000.median.p99 <= 5),
+  });
+  rows.push({
+    target: "hook @ 1,000 req/s: zero errors, every decision audited, chain verifies",
+    measured: pg
+      ? `${
+        at1000?.median.errors ?? "?"
+      } errors; ${pg.audit.rowsAdded} rows for ${pg.audit.hookReplies} replies; ` +
+        `verify ${pg.audit.verify.ok ? "ok" : "FAILED"} (${pg.audit.verify.rowsChecked} rows)`
+      : "not measured",
+    holds: verdict(pg && at1000 && at1000.median.errors === 0 && pg.audit.allAudited && pg.audit.verify.ok),
+  });
+  rows.push({
+    target: "hook saturation ≥ 0.5 × floor-db",
+    measured: sat && floorDb
+      ? `${sat.median.achievedRps} vs ${floorDb.median.achievedRps} req/s (${
+        ratio(sat.median.achievedRps, floorDb.median.achievedRps)
+      })`
+      : "not measured",
+    holds: verdict(sat && floorDb && sat.median.achievedRps >= 0.5 * floorDb.median.achievedRps),
+  });
+  rows.push({
+    target: `hook saturation ≥ ${ORIGINAL_DECISIONS_PER_SECOND} decisions/s`,
+    measured: sat ? `${sat.median.achievedRps} decisions/s (${sat.point})` : "not measured",
+    holds: verdict(sat && sat.median.achievedRps >= ORIGINAL_DECISIONS_PER_SECOND),
+  });
+  rows.push({
+    target: "idle RSS ≤ 150 MiB (PostgreSQL server database)",
+    measured: pg
+      ? `${pg.idleRssMiB} MiB at start, ${pg.idleRssAfterMiB} MiB idle after the load`
+      : "not measured",
+    holds: verdict(pg && Math.max(pg.idleRssMiB, pg.idleRssAfterMiB) <= 150),
+  });
+  rows.push({
+    target: "RSS at c = 200 ≤ 300 MiB",
+    measured: c200 ? `${c200.median.rssMaxMiB} MiB max` : "not measured",
+    holds: verdict(c200 && c200.median.rssMaxMiB <= 300),
+  });
+  return rows;
+}
+
+export function evaluateTargets(r: AllResults): TargetRow[] {
+  const pipe = r.pipeline?.find((m) => m.db === "postgres")?.result.cases.find((c) => c.inputBytes <= 2048);
+  const corpus = r.scanner?.throughput.throughput.find((t) => t.name.startsWith("corpus, scanText"));
+  return [
+    {
+      target: "pipeline: decision (evaluateChain) p99 ≤ 0.5 ms, 1 KiB",
+      measured: pipe
+        ? `p99 ${pipe.chain.p99} ms (p50 ${pipe.chain.p50}); with durable audit p99 ${pipe.decide.p99} ms`
+        : "not measured",
+      holds: verdict(pipe && pipe.chain.p99 <= 0.5),
+    },
+    ...hookTargets(r),
+    {
+      target: "mcp: governed tools/call p99 overhead ≤ 5 ms @ 500 req/s",
+      measured: r.mcp?.overhead
+        ? `+${r.mcp.overhead.p99} ms p99 (+${r.mcp.overhead.p50} ms p50) over the ungoverned server`
+        : r.mcp?.note ?? "not measured",
+      holds: verdict(r.mcp?.overhead ? r.mcp.overhead.p99 <= 5 : undefined),
+    },
+    {
+      target: "llm: /v1 proxy p99 overhead ≤ 2 ms @ 500 req/s",
+      measured: r.llm?.overhead
+        ? `+${r.llm.overhead.p99} ms p99 (+${r.llm.overhead.p50} ms p50) over calling the upstream directly`
+        : r.llm?.note ?? "not measured",
+      holds: verdict(r.llm?.overhead ? r.llm.overhead.p99 <= 2 : undefined),
+    },
+    {
+      target: "llm: overhead below Portkey's in the same run",
+      measured: "Portkey not measured",
+      holds: "n/a",
+    },
+    {
+      target: "scanner ≥ 50 MiB/s on the public corpus",
+      measured: corpus ? `${corpus.mibPerSecond} MiB/s (scanText per item, one thread)` : "not measured",
+      holds: verdict(corpus && corpus.mibPerSecond >= 50),
+    },
+  ];
+}
