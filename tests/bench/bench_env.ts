@@ -46,6 +46,8 @@ export async function createDatabase(pg: PgServer): Promise<{ url: string; drop:
 export interface ServerOptions {
   /** Directory for V8 CPU profiles of the server (`--cpu-prof`), when profiling. */
   readonly cpuProfDir?: string;
+  /** `--v8-flags=` for the server (e.g. heap limits, to see what bounds its RSS). */
+  readonly v8Flags?: string;
   /** YAML appended to the bench home's profile. */
   readonly profileExtra?: string;
   /** Organisation vault secrets the server stores before it serves (provider keys). */
@@ -111,6 +113,7 @@ export async function startBenchServer(
   if (database) env["DATABASE_URL"] = database.url;
   if (options.secrets) env["BENCH_SECRETS"] = JSON.stringify(options.secrets);
   const prof = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  if (options.v8Flags) prof.push(`--v8-flags=${options.v8Flags}`);
   const child = await spawnReady<{ url: string; token: string; pid: number }>(
     [...prof, "--config", CONFIG, `${REPO_ROOT}/tests/bench/server.ts`],
     env,

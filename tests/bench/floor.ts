@@ -10,6 +10,7 @@ import { auditSignatureCheck, loadAuditKey } from "@infra/audit/audit_key.ts";
  *   answers a constant allow (the cost of HTTP + JSON on this stack).
  * - `POST /bench/floor-db`: the same plus one `select 1` round trip on the product's pool.
  * - `GET /bench/audit-count`: rows in `governance_decisions` (to check audit totals after a run).
+ * - `GET /bench/memory`: `Deno.memoryUsage()` of the server (V8 heap vs resident set).
  * - `GET /bench/audit-verify`: recomputes the stored hash chain and checks its signed checkpoints.
  */
 export interface FloorExtras {
@@ -35,6 +36,7 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
     const row = await ctx.db.one<{ n: number }>("select count(*)::int8 as n from governance_decisions");
     return c.json({ rows: Number(row.n), queueDepth: ctx.audit.depth() });
   });
+  app.get("/bench/memory", (c) => c.json(Deno.memoryUsage()));
   app.get("/bench/audit-verify", async (c) => {
     const key = await loadAuditKey(ctx.config.layout);
     const report = await verifyStoredChain(ctx.db, auditSignatureCheck(key.publicKeyPem));

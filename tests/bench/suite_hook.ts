@@ -94,12 +94,12 @@ export async function runHookMode(
   const hookReplies = points.filter((p) => p.route === "hook").reduce((n, p) => n + p.totals.replies, 0) +
     perf.reduce((n, p) => n + p.requests, 0);
   const rowsAdded = (await auditRows(server)) - rowsBefore;
+  await sleep(3000);
+  const idleRssAfterMiB = Math.round(await rssMiB(server.pid)); // before the verification reads the chain
   const verify = await (await fetch(`${server.url}/bench/audit-verify`)).json() as {
     ok: boolean;
     rowsChecked: number;
   };
-  await sleep(3000);
-  const idleRssAfterMiB = Math.round(await rssMiB(server.pid));
   return {
     db: mode,
     idleRssMiB,
