@@ -1,8 +1,8 @@
 import type { PgServer } from "../support/pg_server.ts";
 import { REPO_ROOT } from "../support/process.ts";
 import { type BenchServer, spawnReady, startBenchServer } from "./bench_env.ts";
-import { measurePoint, type PointResult } from "./measure.ts";
-import type { BenchOptions, LoadPoint } from "./options.ts";
+import { measureOverhead, type OverheadResult } from "./overhead.ts";
+import type { BenchOptions } from "./options.ts";
 import type { QuietGate } from "./quiet.ts";
 
 /**
@@ -11,13 +11,7 @@ import type { QuietGate } from "./quiet.ts";
  * recorded) versus the same request sent straight to the fake upstream (fake_upstream.ts, its own
  * process). PostgreSQL server database only. Portkey is not measured (not installed here).
  */
-export interface LlmResult {
-  readonly available: boolean;
-  readonly note: string;
-  readonly points: readonly PointResult[];
-  /** Gateway minus direct at 500 req/s (ms). */
-  readonly overhead: { readonly p50: number; readonly p99: number } | null;
-}
+export type LlmResult = OverheadResult;
 
 const KEY = "sk-ant-bench-0123456789abcdef";
 const MARK = "bench-llm-5c1e";
@@ -101,27 +95,9 @@ export async function runLlm(pg: PgServer, options: BenchOptions, gate: QuietGat
       headers: { ...headers, "x-api-key": KEY },
     },
   };
-  const points: LoadPoint[] = [
-    { label: "500/s", load: { kind: "open", rate: 500 }, headline: true },
-    ...(options.quick
-      ? []
-      : [{ label: "c=50", load: { kind: "closed", concurrency: 50 }, headline: false } as const]),
-  ];
-  const results: PointResult[] = [];
-  for (const point of points) {
-    for (const subject of [gateway, direct]) {
-      results.push(await measurePoint(server, subject, point, options, gate));
-    }
-  }
-  const g = results.find((r) => r.route === "llm" && r.point === "500/s")?.median;
-  const d = results.find((r) => r.route === "llm-direct" && r.point === "500/s")?.median;
-  const overhead = g && d
-    ? { p50: Math.round((g.p50 - d.p50) * 1000) / 1000, p99: Math.round((g.p99 - d.p99) * 1000) / 1000 }
-    : null;
-  return {
-    available: true,
+  return await measureOverhead(server, { governed: gateway, baseline: direct }, {
+    options,
+    gate,
     note: "gateway vs the same fake upstream called directly",
-    points: results,
-    overhead,
-  };
+  });
 }

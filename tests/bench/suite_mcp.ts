@@ -1,7 +1,7 @@
 import type { PgServer } from "../support/pg_server.ts";
 import { type BenchServer, startBenchServer } from "./bench_env.ts";
-import { measurePoint, type PointResult } from "./measure.ts";
-import type { BenchOptions, LoadPoint } from "./options.ts";
+import { measureOverhead, type OverheadResult } from "./overhead.ts";
+import type { BenchOptions } from "./options.ts";
 import type { QuietGate } from "./quiet.ts";
 
 /**
@@ -11,13 +11,7 @@ import type { QuietGate } from "./quiet.ts";
  * (`/bench/mcp-floor`, mcp_floor.ts), both served by the SDK's streamable-HTTP transport with JSON
  * responses. PostgreSQL server database only. Reports "not available yet" when the route is absent.
  */
-export interface McpResult {
-  readonly available: boolean;
-  readonly note: string;
-  readonly points: readonly PointResult[];
-  /** Governed minus floor at 500 req/s (ms). */
-  readonly overhead: { readonly p50: number; readonly p99: number } | null;
-}
+export type McpResult = OverheadResult;
 
 const PROTOCOL = "2025-11-25";
 const MARK = "bench-echo-7f3a";
@@ -97,27 +91,9 @@ export async function runMcp(pg: PgServer, options: BenchOptions, gate: QuietGat
       headers: { accept: "application/json, text/event-stream" },
     },
   };
-  const points: LoadPoint[] = [
-    { label: "500/s", load: { kind: "open", rate: 500 }, headline: true },
-    ...(options.quick
-      ? []
-      : [{ label: "c=50", load: { kind: "closed", concurrency: 50 }, headline: false } as const]),
-  ];
-  const results: PointResult[] = [];
-  for (const point of points) {
-    for (const subject of [governed, floor]) {
-      results.push(await measurePoint(server, subject, point, options, gate));
-    }
-  }
-  const g = results.find((r) => r.route === "mcp" && r.point === "500/s")?.median;
-  const f = results.find((r) => r.route === "mcp-floor" && r.point === "500/s")?.median;
-  const overhead = g && f
-    ? { p50: Math.round((g.p50 - f.p50) * 1000) / 1000, p99: Math.round((g.p99 - f.p99) * 1000) / 1000 }
-    : null;
-  return {
-    available: true,
+  return await measureOverhead(server, { governed: governed, baseline: floor }, {
+    options,
+    gate,
     note: "governed tools/call vs the same builtin server ungoverned",
-    points: results,
-    overhead,
-  };
+  });
 }
