@@ -44,7 +44,7 @@ Deno.test(`AuditWriter (${mode}) chains 10,000 concurrent appends gap-free in ba
     Array.from({ length: 10_000 }, (_, i) => i + 1),
   );
   assert.deepEqual(await seqs(db), Array.from({ length: 10_000 }, (_, i) => i + 1));
-  const batches = counting.transactions();
+  const batches = counting.batches();
   assert.ok(batches >= 20 && batches <= 200, `batches: ${batches}`);
   assert.equal(w.writer.depth(), 0);
 

@@ -110,6 +110,10 @@ export async function assembleAppContext(
     signer: auditKey,
     journalDir: join(input.config.paths.data, "audit-journal"),
     owner: instanceId,
+    // A server database that answers no commit within 3 s counts as stalled: decisions go to the
+    // fsync'd journal instead of waiting (ISSUE 9). The embedded database is in-process: it is slow
+    // only when the process is, so it keeps the writer's longer default.
+    ...(db.kind === "postgres" ? { batchTimeoutMs: 3_000 } : {}),
   }).catch(async (error) => {
     await sync.stop();
     throw error;

@@ -79,22 +79,27 @@ export async function openTestWriter(
   };
 }
 
-/** Counts batch transactions (each flush of the writer is one). */
-export function countingDb(db: Db): { db: Db; readonly transactions: () => number } {
+/** Counts audit batches: full-path transactions and one-round-trip `sp_audit_append` calls. */
+export function countingDb(db: Db): { db: Db; readonly batches: () => number } {
   let count = 0;
+  const one: Db["one"] = (sql, params) => {
+    if (sql.includes("sp_audit_append")) count++;
+    return db.one(sql, params);
+  };
   return {
-    db: { ...db, tx: (fn, options) => (count++, db.tx(fn, options)) },
-    transactions: () => count,
+    db: { ...db, one, tx: (fn, options) => (count++, db.tx(fn, options)) },
+    batches: () => count,
   };
 }
 
-/** A database that can be "unplugged": while down, transactions fail like a lost connection. */
+/** A database that can be "unplugged": while down, transactions and statements fail like a lost connection. */
 export function unpluggableDb(db: Db): { db: Db; setDown(down: boolean): void } {
   let down = false;
   const lost = () =>
     Object.assign(new Error("write CONNECTION_CLOSED 127.0.0.1:5432"), { code: "CONNECTION_CLOSED" });
+  const one: Db["one"] = (sql, params) => (down ? Promise.reject(lost()) : db.one(sql, params));
   return {
-    db: { ...db, tx: (fn, options) => (down ? Promise.reject(lost()) : db.tx(fn, options)) },
+    db: { ...db, one, tx: (fn, options) => (down ? Promise.reject(lost()) : db.tx(fn, options)) },
     setDown: (value) => void (down = value),
   };
 }

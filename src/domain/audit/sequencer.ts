@@ -3,6 +3,7 @@ import chainStateSql from "@sql/queries/audit/chain_state.sql" with { type: "tex
 import existingIdsSql from "@sql/queries/audit/existing_decision_ids.sql" with { type: "text" };
 import insertDecisionsSql from "@sql/queries/audit/insert_decisions.sql" with { type: "text" };
 import insertCheckpointSql from "@sql/queries/audit/insert_checkpoint.sql" with { type: "text" };
+import appendAfterSql from "@sql/queries/audit/append_after.sql" with { type: "text" };
 import type { Db, Queryable } from "@infra/db/db.ts";
 import type { Clock } from "@shared/clock.ts";
 import { chainDecisions, type ChainedDecision, type ChainHead, GENESIS_HASH } from "./chain.ts";
@@ -22,6 +23,11 @@ import type { NewDecisionRecord } from "./record.ts";
  * (so every writer of every process on this database takes turns), reads the chain head, chains the
  * batch after it, inserts it with one multi-row INSERT that also writes one outbox event and one
  * NOTIFY per decision, and signs the checkpoints that fall due — all or nothing.
+ *
+ * Two ways to run it: `appendChained` (the full path: BEGIN, lock + chain state, INSERT, checkpoints,
+ * COMMIT) and `appendAfter` (one round trip: a writer that knows the head it last committed chains
+ * the batch after it and sends one `sp_audit_append` call, which takes the same lock and writes only
+ * if the head has not moved). Both return the chain state after the batch for the next call.
  */
 export const SEQUENCER_LOCK_KEY = 7_385_112_003;
 
@@ -30,6 +36,17 @@ export interface SequencerDeps {
   readonly signer: CheckpointSigner;
   readonly clock: Clock;
   readonly policy: CheckpointPolicy;
+}
+
+/** What a writer knows of the chain after its last batch. */
+export interface ChainState {
+  readonly head: ChainHead;
+  readonly last: LastCheckpoint;
+}
+
+export interface Appended {
+  readonly rows: ChainedDecision[];
+  readonly state: ChainState;
 }
 
 interface StateRow {
@@ -48,17 +65,56 @@ export async function appendChained(
   deps: SequencerDeps,
   records: readonly NewDecisionRecord[],
   options: { readonly dedupe: boolean },
-): Promise<ChainedDecision[]> {
+): Promise<Appended> {
   return await deps.db.tx(async (q) => {
     const { head, last } = await lockAndReadState(q);
     const fresh = options.dedupe ? await withoutExisting(q, records) : records;
     const rows = chainDecisions(fresh, head);
     if (rows.length > 0) await q.one(insertDecisionsSql, [JSON.stringify(rows.map(encodeChained))]);
-    for (const due of dueCheckpoints(rows, last, deps.clock.now(), deps.policy)) {
-      await insertCheckpoint(q, deps, due);
-    }
-    return rows;
+    const now = deps.clock.now();
+    const due = dueCheckpoints(rows, last, now, deps.policy);
+    for (const at of due) await insertCheckpoint(q, deps, at);
+    return { rows, state: { head: headAfter(rows, head), last: lastAfter(rows, last, due.at(-1), now) } };
   });
+}
+
+/**
+ * The one-round-trip append after a known state. Undefined, with nothing written, when the batch
+ * is empty, when it would make a checkpoint fall due (the full path signs it) or when another
+ * writer moved the head since `state` (the caller then takes the full path, which re-reads it).
+ */
+export async function appendAfter(
+  deps: SequencerDeps,
+  state: ChainState,
+  records: readonly NewDecisionRecord[],
+): Promise<Appended | undefined> {
+  if (records.length === 0 || state.last.at === null) return undefined;
+  const rows = chainDecisions(records, state.head);
+  if (dueCheckpoints(rows, state.last, deps.clock.now(), deps.policy).length > 0) return undefined;
+  const batch = JSON.stringify(rows.map(encodeChained));
+  const result = await deps.db.one<{ appended: boolean }>(appendAfterSql, [
+    SEQUENCER_LOCK_KEY,
+    state.head.seq,
+    batch,
+  ]);
+  if (!result.appended) return undefined;
+  return { rows, state: { head: headAfter(rows, state.head), last: state.last } };
+}
+
+/** The last checkpoint after a batch: the one just signed, else as before (an empty chain starts at its first row). */
+function lastAfter(
+  rows: readonly ChainedDecision[],
+  last: LastCheckpoint,
+  signed: ChainHead | undefined,
+  now: Date,
+): LastCheckpoint {
+  if (signed) return { seq: signed.seq, at: now };
+  return last.at === null && rows[0] ? { seq: last.seq, at: rows[0].createdAt } : last;
+}
+
+function headAfter(rows: readonly ChainedDecision[], head: ChainHead): ChainHead {
+  const tail = rows.at(-1);
+  return tail ? { seq: tail.seq, rowHash: tail.rowHash } : head;
 }
 
 /** Signs the newest row when it waited longer than the policy's age for a checkpoint (idle tail). */

@@ -9,7 +9,14 @@ import { encodeRecord } from "./codec.ts";
 import { replayJournal } from "./journal_replay.ts";
 import { normalizeDecision } from "./normalize.ts";
 import type { AppendReceipt, AuditSink, NewDecisionRecord } from "./record.ts";
-import { appendChained, checkpointStaleTail, type SequencerDeps } from "./sequencer.ts";
+import {
+  appendAfter,
+  appendChained,
+  type ChainState,
+  checkpointStaleTail,
+  type SequencerDeps,
+} from "./sequencer.ts";
+import type { ChainedDecision } from "./chain.ts";
 import { withDeadline } from "./deadline.ts";
 
 /**
@@ -79,6 +86,8 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
   #recovery: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #closed = false;
+  /** The chain as this writer's last committed batch left it (for the one-round-trip append). */
+  #chain: ChainState | undefined;
 
   constructor(options: AuditWriterOptions, journal: LineJournal) {
     const policy = options.policy ?? DEFAULT_CHECKPOINT_POLICY;
@@ -177,10 +186,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     const records = batch.map((p) => p.record);
     if (!this.#journaling) {
       try {
-        const rows = await withDeadline(
-          appendChained(this.#seq, records, { dedupe: false }),
-          this.#timeoutMs,
-        );
+        const rows = await withDeadline(this.#append(records), this.#timeoutMs);
         batch.forEach((p, i) => p.resolve({ seq: rows[i]!.seq, durable: "database" }));
         return;
       } catch (error) {
@@ -195,6 +201,16 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     } catch (error) {
       this.#fail(batch, error);
     }
+  }
+
+  /** One round trip when the chain head is where this writer left it; the full transaction otherwise. */
+  async #append(records: readonly NewDecisionRecord[]): Promise<ChainedDecision[]> {
+    const known = this.#chain;
+    this.#chain = undefined; // only a committed batch says where the head is
+    const done = (known && await appendAfter(this.#seq, known, records)) ??
+      await appendChained(this.#seq, records, { dedupe: false });
+    this.#chain = done.state;
+    return done.rows;
   }
 
   #fail(batch: readonly Pending[], error: unknown): void {
@@ -237,7 +253,11 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
       journal: this.#journal,
       log: this.#log,
       maxBatch: this.#maxBatch,
-      insert: (records) => withDeadline(appendChained(this.#seq, records, { dedupe: true }), this.#timeoutMs),
+      insert: async (records) => {
+        this.#chain = undefined;
+        const done = await withDeadline(appendChained(this.#seq, records, { dedupe: true }), this.#timeoutMs);
+        return done.rows;
+      },
     });
     if (this.#journal.hasOwnLines()) return false;
     this.#journaling = false;

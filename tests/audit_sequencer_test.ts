@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { verifyStoredChain } from "@domain/audit/mod.ts";
+import { normalizeDecision } from "@domain/audit/normalize.ts";
+import { appendAfter, appendChained, type SequencerDeps } from "@domain/audit/sequencer.ts";
+import { auditSignatureCheck } from "@infra/audit/audit_key.ts";
+import type { Db } from "@infra/db/db.ts";
+import { fixedClock } from "@shared/clock.ts";
+import { countingDb, decision, newAuditKey, openTestWriter } from "./support/audit.ts";
+import { openTestDb, testDbMode } from "./support/db.ts";
+
+const mode = testDbMode();
+const record = (n: number) => normalizeDecision(decision(n));
+
+function sequencer(db: Db, everyRows = 1_000) {
+  const key = newAuditKey();
+  const clock = fixedClock(new Date());
+  const deps: SequencerDeps = { db, signer: key, clock, policy: { everyRows, maxAgeMs: 60_000 } };
+  return { deps, key, clock };
+}
+
+async function count(db: Db): Promise<number> {
+  return (await db.one<{ n: number }>("select count(*)::int as n from governance_decisions")).n;
+}
+
+Deno.test(`sequencer (${mode}): the one-round-trip append continues the chain it was given`, async () => {
+  await using db = await openTestDb();
+  const { deps, key } = sequencer(db);
+  let state = (await appendChained(deps, [record(1)], { dedupe: false })).state;
+  for (let i = 2; i <= 20; i++) {
+    const done = await appendAfter(deps, state, [record(i), record(i + 100)]);
+    assert.ok(done, `batch ${i} declined`);
+    assert.deepEqual(done.rows.map((r) => r.seq), [state.head.seq + 1, state.head.seq + 2]);
+    state = done.state;
+  }
+  assert.equal(state.head.seq, 39);
+  const report = await verifyStoredChain(db, auditSignatureCheck(key.publicKeyPem));
+  assert.deepEqual(report, { ok: true, rowsChecked: 39, checkpointsChecked: 0 });
+  const events = await db.one<{ n: number }>("select count(*)::int as n from event_outbox");
+  assert.equal(events.n, 39);
+});
+
+Deno.test(`sequencer (${mode}): a moved head makes the one-round-trip append write nothing`, async () => {
+  await using db = await openTestDb();
+  const { deps } = sequencer(db);
+  const stale = (await appendChained(deps, [record(1)], { dedupe: false })).state;
+  await appendChained(deps, [record(2)], { dedupe: false }); // another writer appends meanwhile
+  assert.equal(await appendAfter(deps, stale, [record(3)]), undefined);
+  assert.equal(await count(db), 2);
+  const forks = await db.one<{ n: number }>(
+    "select count(distinct prev_hash)::int as n from governance_decisions",
+  );
+  assert.equal(forks.n, 2);
+});
+
+Deno.test(`sequencer (${mode}): a batch that makes a checkpoint due is left to the full path`, async () => {
+  await using db = await openTestDb();
+  const { deps, clock } = sequencer(db, 5);
+  let state = (await appendChained(deps, [record(1), record(2), record(3)], { dedupe: false })).state;
+  assert.equal(await appendAfter(deps, state, [record(4), record(5)]), undefined, "seq 5 is a checkpoint");
+  state = (await appendAfter(deps, state, [record(4)]))!.state;
+  clock.advance(60_000);
+  assert.equal(await appendAfter(deps, state, [record(6)]), undefined, "the last checkpoint is stale");
+  const done = await appendChained(deps, [record(6)], { dedupe: false });
+  assert.deepEqual(done.state.last.seq, 5);
+  const checkpoints = await db.many<{ seq: number }>("select seq from audit_checkpoints order by seq");
+  assert.deepEqual(checkpoints.map((c) => c.seq), [5]);
+  assert.equal(await count(db), 5);
+});
+
+Deno.test(`AuditWriter (${mode}) appends one-at-a-time batches in one round trip each`, async () => {
+  await using db = await openTestDb();
+  const calls: string[] = [];
+  const spy: Db = {
+    ...db,
+    one: (
+      sql,
+      params,
+    ) => (calls.push(sql.includes("sp_audit_append") ? "append" : "other"), db.one(sql, params)),
+    tx: (fn, options) => (calls.push("tx"), db.tx(fn, options)),
+  };
+  const counting = countingDb(spy);
+  await using w = await openTestWriter(counting.db, { checkpointTickMs: 0 });
+  for (let i = 1; i <= 30; i++) assert.equal((await w.writer.append(decision(i))).seq, i);
+  assert.equal(counting.batches(), 30);
+  assert.deepEqual(calls.filter((c) => c !== "other"), ["tx", ...Array(29).fill("append")]);
+});
