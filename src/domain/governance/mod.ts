@@ -26,4 +26,5 @@ export type { RateCharge, RateLimiter } from "./stages/rate_limit.ts";
 export type { BudgetPort, BudgetVerdict } from "./stages/budget.ts";
 export type { AccessRule } from "./stages/rbac.ts";
 export { ownToolName } from "./stages/tool_blocklist.ts";
-export { createSqlRateLimiter, type HookEvent, insertHookEvent, seedAccessRules } from "./repo.ts";
+export { type HookEvent, insertHookEvent, seedAccessRules } from "./repo.ts";
+export { createSqlRateLimiter } from "./rate_limiter_sql.ts";

@@ -1,24 +1,8 @@
-import chargeSql from "@sql/queries/governance/charge_rate_limit.sql" with { type: "text" };
 import insertHookEventSql from "@sql/queries/governance/insert_hook_event.sql" with { type: "text" };
 import deleteRulesSql from "@sql/queries/governance/delete_access_rules.sql" with { type: "text" };
 import insertRuleSql from "@sql/queries/governance/insert_access_rule.sql" with { type: "text" };
 import type { Db, Queryable } from "@infra/db/db.ts";
-import type { RateLimiter } from "./stages/rate_limit.ts";
 import type { AccessRule } from "./stages/rbac.ts";
-
-export function createSqlRateLimiter(db: Queryable): RateLimiter {
-  return {
-    charge: async (key, limit, windowSeconds, dryRun) => {
-      const row = await db.one<{ allowed: boolean; used: number; retry_after_ms: number }>(chargeSql, [
-        key,
-        limit,
-        windowSeconds,
-        dryRun,
-      ]);
-      return { allowed: row.allowed, used: row.used, retryAfterMs: row.retry_after_ms };
-    },
-  };
-}
 
 export interface HookEvent {
   readonly id: string;
