@@ -1,3 +1,4 @@
+import { V8_FLAGS } from "../../scripts/compile.ts";
 import { withAdmin } from "../support/db.ts";
 import type { PgServer } from "../support/pg_server.ts";
 import { childEnv, REPO_ROOT } from "../support/process.ts";
@@ -46,7 +47,7 @@ export async function createDatabase(pg: PgServer): Promise<{ url: string; drop:
 export interface ServerOptions {
   /** Directory for V8 CPU profiles of the server (`--cpu-prof`), when profiling. */
   readonly cpuProfDir?: string;
-  /** `--v8-flags=` for the server (e.g. heap limits, to see what bounds its RSS). */
+  /** The server's whole `--v8-flags=…` argument (default: the product's, scripts/compile.ts V8_FLAGS). */
   readonly v8Flags?: string;
   /** YAML appended to the bench home's profile. */
   readonly profileExtra?: string;
@@ -113,7 +114,9 @@ export async function startBenchServer(
   if (database) env["DATABASE_URL"] = database.url;
   if (options.secrets) env["BENCH_SECRETS"] = JSON.stringify(options.secrets);
   const prof = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-  if (options.v8Flags) prof.push(`--v8-flags=${options.v8Flags}`);
+  // The product's own V8 settings unless a measurement overrides them (BENCH_V8_FLAGS="" for V8's defaults).
+  const v8Flags = options.v8Flags ?? Deno.env.get("BENCH_V8_FLAGS") ?? V8_FLAGS;
+  if (v8Flags) prof.push(v8Flags);
   const child = await spawnReady<{ url: string; token: string; pid: number }>(
     [...prof, "--config", CONFIG, `${REPO_ROOT}/tests/bench/server.ts`],
     env,

@@ -1,4 +1,4 @@
-import { PERMISSIONS } from "../../scripts/compile.ts";
+import { PERMISSIONS, V8_FLAGS } from "../../scripts/compile.ts";
 import { buildRuntimeBundle } from "../../scripts/runtime_bundle.ts";
 import { VERSION } from "@shared/version.ts";
 import { REPO_ROOT } from "./process.ts";
@@ -37,7 +37,7 @@ export async function buildBundle(dir: string): Promise<string> {
     root: `${REPO_ROOT}/`,
     entry: `${REPO_ROOT}/main.ts`,
     output,
-    permissions: PERMISSIONS,
+    permissions: [...PERMISSIONS, V8_FLAGS],
     version: VERSION,
   });
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(output)));
