@@ -86,14 +86,24 @@ Deno.test(`AuditWriter (${mode}) emits governance.breach for a secret_scan deny,
     const [a, b] = await Promise.all([w.writer.append(decision(2)), w.writer.append(breach)]);
     assert.deepEqual([a.seq, b.seq], [1, 2]);
     const rows = await db.many<{ id: number; kind: string; payload: Record<string, unknown> }>(
-      "select id, kind, payload from event_outbox order by id",
+      "select id, kind, payload from event_feed order by id",
     );
     assert.deepEqual(rows.map((r) => r.kind), ["governance.decision", "governance.breach"]);
     assert.equal(rows[1]!.payload["id"], breach.id);
     assert.equal(rows[1]!.payload["seq"], 2);
     assert.equal(rows[1]!.payload["reason"], "secret detected: AWS Access Key");
-    for (let i = 0; i < 50 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(heard.map((p) => JSON.parse(p).kind), ["governance.decision", "governance.breach"]);
+    const lastId = () => (heard.length > 0 ? JSON.parse(heard.at(-1)!).id : 0);
+    for (let i = 0; i < 50 && lastId() !== rows[1]!.id; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(lastId(), rows[1]!.id, "a NOTIFY names the newest event of the batch");
+    const stored = await db.one<{ payload: unknown; decision_id: string }>(
+      "select payload, decision_id from event_outbox where id = $1",
+      [rows[1]!.id],
+    );
+    assert.deepEqual(
+      stored,
+      { payload: null, decision_id: breach.id },
+      "the decision is referenced, not copied",
+    );
   } finally {
     await listener.unlisten();
   }

@@ -7,6 +7,7 @@ import m0006 from "@sql/migrations/0006_mcp.sql" with { type: "text" };
 import m0007 from "@sql/migrations/0007_llm.sql" with { type: "text" };
 import m0008 from "@sql/migrations/0008_audit_append.sql" with { type: "text" };
 import m0009 from "@sql/migrations/0009_rate_limit_batch.sql" with { type: "text" };
+import m0010 from "@sql/migrations/0010_outbox_reference.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: "0007_llm", sql: m0007 },
   { version: 8, name: "0008_audit_append", sql: m0008 },
   { version: 9, name: "0009_rate_limit_batch", sql: m0009 },
+  { version: 10, name: "0010_outbox_reference", sql: m0010 },
 ];
