@@ -32,11 +32,14 @@ const roles = [
 const rows = async (app: McpApp, traceId: string) =>
   (await auditRows(app as unknown as TestApp)).filter((r) => r.trace_id === traceId);
 
-const executions = (app: McpApp, traceId: string) =>
-  app.ctx.db.many<{ status: string; tool: string }>(
+/** Execution rows are written off the latency path: flush what this process queued first. */
+const executions = async (app: McpApp, traceId: string) => {
+  await app.ctx.mcp.executions.flush();
+  return await app.ctx.db.many<{ status: string; tool: string }>(
     "select status, tool from mcp_tool_executions where trace_id = $1",
     [traceId],
   );
+};
 
 type Contents = { contents: { text?: string }[] };
 type Messages = { messages: { content: { text?: string } }[] };
@@ -126,6 +129,7 @@ Deno.test("MCP gateway: governed resources and prompts", async (t) => {
     const decided = await rows(app, "trace-resource-uri");
     assert.equal(decided.length, 1);
     assert.match(decided[0]!.tool_name ?? "", /^mcp__fixture__resource:fixture:\/\/env\/X\?key=\[REDACTED:/);
+    await app.ctx.mcp.executions.flush();
     const all = await app.ctx.db.many<{ row: string }>("select t::text as row from mcp_tool_executions t");
     assert.ok(!all.some((r) => r.row.includes("AKIAIOSFODNN7EXAMPLE")));
   });
@@ -149,6 +153,7 @@ Deno.test("MCP gateway: governed resources and prompts", async (t) => {
 
   await t.step("the injected value appears in no log line, audit row, execution row or event", async () => {
     assert.ok(!app.logs.some((line) => line.includes(CANARY)), "log lines");
+    await app.ctx.mcp.executions.flush();
     for (const table of ["governance_decisions", "mcp_tool_executions", "event_outbox"]) {
       const all = await app.ctx.db.many<{ row: string }>(`select t::text as row from ${table} t`);
       assert.ok(!all.some((r) => r.row.includes(CANARY)), table);

@@ -7,10 +7,15 @@ import { connectMcp, fixtureServer, type McpApp, openMcpApp, textOf } from "./_f
  * succeeds; a hanging upstream is a `timeout` after `timeout_ms`; both are recorded, and the
  * status changes are `mcp.server_down` / `mcp.server_up` events.
  */
-const statusOf = async (app: McpApp, traceId: string) =>
-  (await app.ctx.db.many<{ status: string }>("select status from mcp_tool_executions where trace_id = $1", [
-    traceId,
-  ])).map((r) => r.status);
+const statusOf = async (app: McpApp, traceId: string) => {
+  await app.ctx.mcp.executions.flush(); // rows are written off the latency path
+  return (await app.ctx.db.many<{ status: string }>(
+    "select status from mcp_tool_executions where trace_id = $1",
+    [
+      traceId,
+    ],
+  )).map((r) => r.status);
+};
 
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 

@@ -24,11 +24,14 @@ const servers = (state: string) => ({
 const rows = async (app: McpApp, traceId: string) =>
   (await auditRows(app as unknown as TestApp)).filter((r) => r.trace_id === traceId);
 
-const executions = (app: McpApp, traceId: string) =>
-  app.ctx.db.many<{ status: string; tool: string; server: string; error: string | null }>(
+/** Execution rows are written off the latency path: flush what this process queued first. */
+const executions = async (app: McpApp, traceId: string) => {
+  await app.ctx.mcp.executions.flush();
+  return await app.ctx.db.many<{ status: string; tool: string; server: string; error: string | null }>(
     "select status, tool, server, error from mcp_tool_executions where trace_id = $1",
     [traceId],
   );
+};
 
 async function post(app: McpApp, path: string, body: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${app.url}${path}`, {

@@ -3,6 +3,7 @@ import { REPO_ROOT } from "./support/process.ts";
 import { databaseUrl, testDbMode, testPgSettings, withAdmin } from "./support/db.ts";
 import { freePort, type Running, spawnSystemprompt, waitForOk } from "./support/process.ts";
 import { createTestHome } from "./support/test_app.ts";
+import { openPostgresDb } from "@infra/db/postgres_db.ts";
 import { connectMcp, textOf } from "./_fixtures/mcp_harness.ts";
 
 /**
@@ -15,6 +16,8 @@ const BOOT_LIMIT_MS = 90_000;
 
 interface Servers extends AsyncDisposable {
   readonly home: string;
+  /** postgres mode: the servers' database (for the test's own reads). */
+  readonly dbUrl: string | undefined;
   start(name: string): Promise<string>;
   stop(name: string): Promise<void>;
   token(): Promise<string>;
@@ -47,6 +50,7 @@ async function openServers(): Promise<Servers> {
   };
   return {
     home: home.home,
+    dbUrl: env["DATABASE_URL"],
     start: async (name) => {
       const port = ports.get(name) ?? freePort();
       ports.set(name, port);
@@ -116,5 +120,52 @@ Deno.test({
     });
     await unknown.body?.cancel();
     assert.equal(unknown.status, 404);
+  },
+});
+
+const ping = async (base: string, token: string, sessionId: string) => {
+  const response = await fetch(`${base}/api/v1/mcp/demo/mcp`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-session-id": sessionId,
+    },
+    body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+  });
+  await response.body?.cancel();
+  return response.status;
+};
+
+Deno.test({
+  name: "a session closed through one process is gone in another that cached it; no execution row is lost",
+  ignore: testDbMode() !== "postgres",
+  async fn() {
+    await using servers = await openServers();
+    const a = await servers.start("a");
+    const b = await servers.start("b");
+    const token = await servers.token();
+    await using client = await connectMcp(a, "demo", token);
+    const sessionId: string = client.transport.sessionId!;
+    for (let i = 0; i < 20; i++) assert.equal(await add(b, token, sessionId, i), String(i + 1));
+    assert.equal(await ping(b, token, sessionId), 200, "b holds the session");
+    await client.transport.terminateSession();
+    // The close reaches b over NOTIFY sp_mcp: within moments, not after b's cache expiry (30 s).
+    const deadline = Date.now() + 3_000;
+    let status = await ping(b, token, sessionId);
+    while (status === 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      status = await ping(b, token, sessionId);
+    }
+    assert.equal(status, 404);
+    // A graceful stop flushes the execution rows b answered but had not written yet.
+    await servers.stop("b");
+    await using db = openPostgresDb({ url: servers.dbUrl!, max: 1 });
+    const { count } = await db.one<{ count: number }>(
+      "select count(*)::int as count from mcp_tool_executions where session_id = $1",
+      [sessionId],
+    );
+    assert.equal(count, 20);
   },
 });

@@ -8,6 +8,7 @@ import {
   parseApiKey,
   type Principal,
   scopeForRoles,
+  scopeGrants,
   type TokenFailure,
   type TokenKeys,
   type User,
@@ -124,6 +125,7 @@ async function authenticateJwt(
     principal: principalOf(user, {
       credential: claims.tokenType === "plugin" ? "plugin" : "session",
       audiences: claims.audiences,
+      grantedScopes: scopeGrants(claims.scope),
       pluginId: claims.pluginId,
       sessionId: claims.sessionId,
       clientId: claims.clientId || null,
@@ -149,6 +151,8 @@ async function authenticateApiKey(deps: AuthDeps, text: string, now: Date): Prom
     principal: principalOf(user, {
       credential: "api_key",
       audiences: ALL_AUDIENCES,
+      // A PAT is not an OAuth grant: a resource that demands scopes wants a consented token.
+      grantedScopes: [],
       pluginId: null,
       sessionId,
       clientId: `pat:${key.prefix}`,
@@ -158,7 +162,9 @@ async function authenticateApiKey(deps: AuthDeps, text: string, now: Date): Prom
 
 function principalOf(
   user: User,
-  via: Pick<Principal, "credential" | "audiences" | "pluginId" | "clientId"> & { sessionId: SessionId },
+  via: Pick<Principal, "credential" | "audiences" | "grantedScopes" | "pluginId" | "clientId"> & {
+    sessionId: SessionId;
+  },
 ): Principal {
   return {
     userId: user.id,

@@ -143,7 +143,7 @@ export async function assembleAppContext(
         policies: llm.policies,
         log: input.log,
       }),
-      ...mcpPolicyPorts(input.config, db),
+      ...mcpPolicyPorts(input.config, mcp),
     }),
     mcp,
     [Symbol.asyncDispose]: async () => {

@@ -87,6 +87,7 @@ export async function cliPrincipal(
     scope: scopeForRoles(user.roles),
     credential: "session",
     audiences: ["mcp"],
+    grantedScopes: [],
     pluginId: null,
     sessionId: newSessionId(ctx.clock.now().getTime()),
     clientId: "cli",

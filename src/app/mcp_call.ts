@@ -1,5 +1,5 @@
 import type { Principal } from "@domain/identity/mod.ts";
-import { auditedToolName, type ExecutionStatus, insertExecution } from "@domain/mcp/mod.ts";
+import { auditedToolName, type ExecutionStatus } from "@domain/mcp/mod.ts";
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
 import type { Db } from "@infra/db/db.ts";
 import type { MetricsRegistry } from "@infra/metrics/registry.ts";
@@ -72,17 +72,17 @@ export async function callGovernedTool(deps: McpCallDeps, input: McpCallInput): 
   const record = (status: ExecutionStatus, error: string | null, output?: unknown) =>
     recordExecution(deps, input, { status, error, output, decisionId: outcome.decisionId, started });
   if (outcome.decision === "deny") {
-    await record("denied", `denied by ${outcome.policy}`);
+    record("denied", `denied by ${outcome.policy}`);
     return toolError(`[GOVERNANCE] ${outcome.reason ?? outcome.policy}`);
   }
   const listed = catalog?.tools.find((t) => t.name === tool);
   if (catalog && !listed) {
-    await record("failed", "tool not offered by the upstream");
+    record("failed", "tool not offered by the upstream");
     return toolError(`tool ${tool} is not offered by MCP server ${server.name} right now`);
   }
   const invalid = listed ? deps.hub.validators.check(listed, input.args) : undefined;
   if (invalid !== undefined) {
-    await record("failed", "invalid arguments");
+    record("failed", "invalid arguments");
     return toolError(`invalid arguments for ${tool}: ${invalid}`);
   }
   const result = await execute(deps, input, { record, known, headers: prepared.headers, env: prepared.env });
@@ -148,7 +148,7 @@ export async function resolveCredentials(
 }
 
 export interface Execution {
-  readonly record: (status: ExecutionStatus, error: string | null, output?: unknown) => Promise<void>;
+  readonly record: (status: ExecutionStatus, error: string | null, output?: unknown) => void;
   readonly known: KnownSecrets;
   readonly headers: Readonly<Record<string, Secret>> | undefined;
   readonly env: Readonly<Record<string, Secret>> | undefined;
@@ -194,11 +194,11 @@ export async function runUpstream<T>(
         ...(run.headers ? { headers: run.headers } : {}),
       });
     });
-    await run.record(failed ? "failed" : "success", failed ? "tool reported an error" : null, result);
+    run.record(failed ? "failed" : "success", failed ? "tool reported an error" : null, result);
     return result;
   } catch (error) {
     const timedOut = deadline.aborted || isTimeout(error);
-    await run.record(
+    run.record(
       timedOut ? "timeout" : "failed",
       timedOut ? "upstream timed out" : "upstream call failed",
     );
@@ -234,11 +234,11 @@ function callFailure(
   });
 }
 
-export async function recordExecution(
+export function recordExecution(
   deps: McpCallDeps,
   input: McpCallInput,
   r: { status: ExecutionStatus; error: string | null; output?: unknown; decisionId: string; started: number },
-): Promise<void> {
+): void {
   const durationMs = Math.round((performance.now() - r.started) * 1000) / 1000;
   const bytes = (value: unknown) =>
     value === undefined ? 0 : new TextEncoder().encode(JSON.stringify(value)).length;
@@ -249,25 +249,22 @@ export async function recordExecution(
   deps.metrics.observe("mcp_tool_call_duration_seconds", "MCP tools/call latency (gateway and upstream)", {
     server: input.server.name,
   }, durationMs / 1000);
-  try {
-    await insertExecution(deps.db, {
-      id: newUuidV7(),
-      traceId: input.traceId,
-      decisionId: r.decisionId,
-      server: input.server.name,
-      tool: input.tool,
-      userId: input.principal.userId,
-      sessionId: input.sessionId,
-      status: r.status,
-      durationMs,
-      inputBytes: bytes(input.args),
-      outputBytes: bytes(r.output),
-      error: r.error,
-      createdAt: deps.clock.now(),
-    });
-  } catch (error) {
-    deps.log.error("mcp.execution_record_failed", { trace_id: input.traceId, error: describeError(error) });
-  }
+  // Off the latency path: the recorder group-commits rows and flushes on shutdown.
+  deps.hub.executions.record({
+    id: newUuidV7(),
+    traceId: input.traceId,
+    decisionId: r.decisionId,
+    server: input.server.name,
+    tool: input.tool,
+    userId: input.principal.userId,
+    sessionId: input.sessionId,
+    status: r.status,
+    durationMs,
+    inputBytes: bytes(input.args),
+    outputBytes: bytes(r.output),
+    error: r.error,
+    createdAt: deps.clock.now(),
+  });
 }
 
 function toolError(text: string): CallToolResult {

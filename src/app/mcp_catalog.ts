@@ -1,3 +1,4 @@
+import notifyControlSql from "@sql/queries/mcp/notify_control.sql" with { type: "text" };
 import {
   isServerPinned,
   listPins,
@@ -47,7 +48,11 @@ export async function reconcileCatalog(
       listed: tools,
       inspect: (tool) => inspectDescription(tool.description ?? "", deps.fingerprintKey),
     });
-    if (firstPin || reconciled.writes.length > 0) await writePins(q, server, reconciled.writes, now);
+    if (firstPin || reconciled.writes.length > 0) {
+      await writePins(q, server, reconciled.writes, now);
+      // Every process drops its cached pin states of this server (mcp_pin_cache.ts) at commit.
+      await q.query(notifyControlSql, [`pins:${server}`]);
+    }
     for (const w of reconciled.writes.filter((w) => w.status === "quarantined")) {
       deps.log.warn("mcp.tool_quarantined", { server, tool: w.tool, reason: w.reason });
     }

@@ -103,12 +103,12 @@ export async function governedContent(deps: McpCallDeps, input: McpContentInput)
     output?: unknown,
   ) => recordExecution(deps, call, { status, error, output, decisionId: outcome.decisionId, started });
   if (outcome.decision === "deny") {
-    await record("denied", `denied by ${outcome.policy}`);
+    record("denied", `denied by ${outcome.policy}`);
     return { ok: false, reason: `[GOVERNANCE] ${outcome.reason ?? outcome.policy}` };
   }
   const features = await deps.hub.features(server.name);
   if (features && !(request.method === "resources/read" ? features.resources : features.prompts)) {
-    await record("failed", "not offered by the upstream");
+    record("failed", "not offered by the upstream");
     throw new AppError("mcp.tool_not_found", `MCP server ${server.name} offers no ${target.kind}s`);
   }
   const result = await runUpstream(

@@ -5,7 +5,7 @@ import type { Vault } from "@domain/vault/mod.ts";
 import type { Clock } from "@shared/clock.ts";
 import type { Logger } from "@shared/logger.ts";
 import { McpHub } from "./mcp_hub.ts";
-import { adminOnlyToolNames, createToolPinLookup } from "./mcp_policy.ts";
+import { adminOnlyToolNames } from "./mcp_policy.ts";
 import { createVaultSecretSource } from "./mcp_secrets.ts";
 
 /** The MCP gateway's part of the composition root (kept here so `context.ts` stays a list). */
@@ -42,9 +42,12 @@ export function createMcpHub(input: McpContextInput): McpHub {
   });
 }
 
-/** The governance chain's MCP ports: pin states from PostgreSQL and the admin-only tool names. */
-export function mcpPolicyPorts(config: Config, db: Db) {
-  return { toolPins: createToolPinLookup(db), adminOnlyTools: adminOnlyToolNames(config.services.mcp) };
+/**
+ * The governance chain's MCP ports: pin states (PostgreSQL through the hub's notified cache, so an
+ * approval in any process applies to the next call everywhere) and the admin-only tool names.
+ */
+export function mcpPolicyPorts(config: Config, hub: McpHub) {
+  return { toolPins: hub.pins, adminOnlyTools: adminOnlyToolNames(config.services.mcp) };
 }
 
 /** The scanner's fingerprint key, as the `secret_scan` stage uses it (derived from the pepper). */

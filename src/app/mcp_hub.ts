@@ -1,5 +1,4 @@
 import notifyControlSql from "@sql/queries/mcp/notify_control.sql" with { type: "text" };
-import { insertMcpEvent } from "@domain/mcp/mod.ts";
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
 import type { Db, Listener } from "@infra/db/db.ts";
 import type { MetricsRegistry } from "@infra/metrics/registry.ts";
@@ -10,7 +9,11 @@ import type { Secret } from "@shared/secret.ts";
 import { ArgumentValidators } from "./mcp_arguments.ts";
 import { type Catalog, reconcileCatalog } from "./mcp_catalog.ts";
 import { type ConnectDeps, connectUpstream } from "./mcp_connect.ts";
-import { environmentKey, OwnerChildren } from "./mcp_owners.ts";
+import { createExecutionRecorder, type ExecutionRecorder } from "./mcp_executions.ts";
+import { PinCache } from "./mcp_pin_cache.ts";
+import { McpSessionCache } from "./mcp_session_cache.ts";
+import { registerHealthGauges, reportTransition } from "./mcp_health.ts";
+import { environmentKey, OwnerChildren, type OwnerChildView } from "./mcp_owners.ts";
 import type { McpSecretSource } from "./mcp_secrets.ts";
 import type { BuiltinCatalog, UpstreamConnection, UpstreamFeatures, UpstreamStatus } from "./mcp_types.ts";
 import { UpstreamSlot } from "./mcp_upstream.ts";
@@ -18,8 +21,9 @@ import { UpstreamSlot } from "./mcp_upstream.ts";
 /**
  * The MCP gateway's long-lived state in one process: the registry from `services/mcp`, one
  * supervised upstream per server, the last tool catalogue of each, and (in a server) the health
- * loop. Shared state lives in PostgreSQL (sessions, pins, executions); a restart request reaches
- * every process over `NOTIFY sp_mcp`. Disposing stops every child process.
+ * loop. Shared state lives in PostgreSQL (sessions, pins, executions); a restart request, a pin
+ * change and a session close reach every process over `NOTIFY sp_mcp` (which keeps the session and
+ * pin caches honest). Disposing stops every child process and writes the queued execution rows.
  */
 export interface HubDeps {
   readonly servers: readonly McpServerConfig[];
@@ -47,6 +51,11 @@ export class McpHub implements AsyncDisposable {
   readonly #owners: OwnerChildren;
   /** Compiled input-schema validators, shared by every call in this process. */
   readonly validators = new ArgumentValidators();
+  /** `mcp_tool_executions` rows, written off the latency path; flushed on dispose. */
+  readonly executions: ExecutionRecorder;
+  /** Pin states for `tool_pinning` and session rows, cached while `sp_mcp` notifications arrive. */
+  readonly pins: PinCache;
+  readonly sessions: McpSessionCache;
   #builtins: BuiltinCatalog = new Map();
   #supervision:
     | { timer: ReturnType<typeof setInterval>; listener: Promise<Listener | undefined> }
@@ -56,21 +65,19 @@ export class McpHub implements AsyncDisposable {
   constructor(deps: HubDeps) {
     this.#deps = deps;
     this.#servers = new Map(deps.servers.map((s) => [s.name, s]));
+    this.executions = createExecutionRecorder({ db: deps.db, log: deps.log });
+    this.pins = new PinCache(deps.db);
+    this.sessions = new McpSessionCache(deps.db);
     this.#owners = new OwnerChildren({
       clock: deps.clock,
       log: deps.log,
       connect: (server, env) => connectUpstream(server, this.#connectDeps(server), server.timeout_ms, env),
+      onTransition: (server, child, t) => reportTransition(deps, { server, child, ...t }, this.#disposed),
     });
-    deps.metrics.gauge(
-      "mcp_upstreams_running",
-      "MCP upstreams running in this process",
-      () => [...this.#slots.values()].filter((s) => s.status === "running").length,
-    );
-    deps.metrics.gauge(
-      "mcp_upstreams_error",
-      "MCP upstreams in error in this process",
-      () => [...this.#slots.values()].filter((s) => s.status === "error").length,
-    );
+    registerHealthGauges(deps.metrics, {
+      shared: () => [...this.#slots.values()].map((s) => s.status),
+      owners: () => this.#owners.views().map((v) => v.status),
+    });
   }
 
   get secrets(): McpSecretSource {
@@ -151,6 +158,11 @@ export class McpHub implements AsyncDisposable {
     return this.#owners.count(name);
   }
 
+  /** Status of each per-owner child of `name` in this process. */
+  ownerChildViews(name: string): OwnerChildView[] {
+    return this.#owners.views(name);
+  }
+
   /**
    * What the upstream offers besides tools (its shared connection says); undefined when that
    * cannot be reached now, so callers assume it may and let the request find out.
@@ -172,6 +184,7 @@ export class McpHub implements AsyncDisposable {
   /** Pins changed elsewhere (an approval): the next use re-lists and re-reconciles. */
   forgetCatalog(name: string): void {
     this.#catalogs.delete(name);
+    this.pins.invalidate(name);
   }
 
   /** Asks every process (this one included, when it supervises) to restart the upstream. */
@@ -190,6 +203,10 @@ export class McpHub implements AsyncDisposable {
   startSupervision(intervalMs = HEALTH_INTERVAL_MS): void {
     if (this.#supervision || this.#disposed) return;
     const listener = this.#deps.db.listen(CONTROL_CHANNEL, (payload) => this.#onControl(payload))
+      .then((listening) => {
+        this.#setLive(!this.#disposed);
+        return listening;
+      })
       .catch((error) => {
         this.#deps.log.warn("mcp.control_listen_failed", { error: describeError(error) });
         return undefined;
@@ -199,30 +216,36 @@ export class McpHub implements AsyncDisposable {
     setTimeout(() => void this.probeAll(), 0);
   }
 
-  /** Probes running upstreams and starts enabled ones that are not running. */
+  /** Probes running upstreams and per-owner children, and starts enabled upstreams not running. */
   async probeAll(): Promise<void> {
     const enabled = [...this.#servers.values()].filter((s) => s.enabled && !this.#disposed);
-    await Promise.all(enabled.map(async (server) => {
-      const slot = this.slot(server.name);
-      if (slot.connected) await slot.probe();
-      else if (slot.status === "stopped") await slot.connection().catch(() => {});
-    }));
+    await Promise.all([
+      ...enabled.map(async (server) => {
+        const slot = this.slot(server.name);
+        if (slot.connected) await slot.probe();
+        else if (slot.status === "stopped") await slot.connection().catch(() => {});
+      }),
+      this.#owners.probe(),
+    ]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     this.#disposed = true;
+    this.#setLive(false);
     if (this.#supervision) {
       clearInterval(this.#supervision.timer);
       await (await this.#supervision.listener)?.unlisten().catch(() => {});
     }
     await Promise.allSettled([...this.#slots.values()].map((slot) => slot.stop()));
     await this.#owners.stop();
+    await this.executions[Symbol.asyncDispose]();
   }
 
   async #refresh(name: string, env: Readonly<Record<string, Secret>> | undefined): Promise<Catalog> {
     const timeout = this.#servers.get(name)?.timeout_ms ?? 30_000;
     const tools = await this.withConnection(name, env, (c) => c.listTools(AbortSignal.timeout(timeout)));
     const catalog = await reconcileCatalog(this.#deps, name, tools);
+    this.pins.invalidate(name); // the reconciliation may have written pins
     this.#catalogs.set(name, catalog);
     return catalog;
   }
@@ -252,28 +275,22 @@ export class McpHub implements AsyncDisposable {
   }
 
   #onTransition(server: string, from: UpstreamStatus, to: UpstreamStatus, error: string | null): void {
-    const d = this.#deps;
     if (to !== "running") this.#catalogs.delete(server);
-    d.metrics.counter("mcp_upstream_transitions_total", "MCP upstream status changes", { server, to });
-    const kind = to === "running"
-      ? "mcp.server_up"
-      : from === "running" && to === "error"
-      ? "mcp.server_down"
-      : "";
-    if (to === "error") d.log.warn("mcp.upstream_error", { server, from, error });
-    else d.log.info("mcp.upstream_status", { server, from, to });
-    if (!kind || this.#disposed) return;
-    const payload = { server, from, to, instance_id: d.instanceId };
-    insertMcpEvent(d.db, kind, payload, d.clock.now()).catch((e) =>
-      d.log.warn("mcp.event_failed", { kind, server, error: describeError(e) })
-    );
+    reportTransition(this.#deps, { server, from, to, error }, this.#disposed);
+  }
+
+  #setLive(live: boolean): void {
+    this.pins.setLive(live);
+    this.sessions.setLive(live);
   }
 
   #onControl(payload: string): void {
-    const match = /^(restart|forget):(.+)$/.exec(payload);
+    const match = /^(restart|forget|pins|session):(.+)$/.exec(payload);
     const [, action, server] = match ?? [];
+    if (action === "session" && server) return this.sessions.forget(server);
     if (!server || !this.#servers.has(server)) return;
     if (action === "forget") return this.forgetCatalog(server);
+    if (action === "pins") return this.pins.invalidate(server);
     this.restart(server).catch((error) =>
       this.#deps.log.warn("mcp.restart_failed", { server, error: describeError(error) })
     );

@@ -2,7 +2,7 @@ import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
 import type { Clock } from "@shared/clock.ts";
 import type { Logger } from "@shared/logger.ts";
 import type { Secret } from "@shared/secret.ts";
-import type { UpstreamConnection } from "./mcp_types.ts";
+import type { UpstreamConnection, UpstreamStatus } from "./mcp_types.ts";
 import { UpstreamSlot } from "./mcp_upstream.ts";
 
 /**
@@ -21,14 +21,40 @@ export interface OwnerChildrenDeps {
     server: McpServerConfig,
     env: Readonly<Record<string, Secret>>,
   ) => Promise<UpstreamConnection>;
+  /** Status changes of a child, as for a shared upstream (events, metrics, logs). */
+  readonly onTransition: (
+    server: string,
+    child: string,
+    change: { from: UpstreamStatus; to: UpstreamStatus; error: string | null },
+  ) => void;
+}
+
+/** One owner's child as the registry, `/metrics` and `plugins mcp status` show it. */
+export interface OwnerChildView {
+  readonly server: string;
+  /** A short label of the owner's environment fingerprint (never a value, never the owner). */
+  readonly child: string;
+  readonly status: UpstreamStatus;
+  readonly restarts: number;
+  readonly in_flight: number;
+  readonly started_at: string;
+  readonly last_used_at: string;
+  readonly last_health_check: string | null;
+  readonly last_error: string | null;
 }
 
 interface Child {
   readonly server: string;
+  readonly label: string;
   readonly slot: UpstreamSlot;
+  readonly startedAt: Date;
+  lastUsed: Date;
   inFlight: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
+
+/** Characters of the environment's HMAC shown as the child's label. */
+const LABEL_CHARS = 12;
 
 export class OwnerChildren {
   readonly #deps: OwnerChildrenDeps;
@@ -43,6 +69,27 @@ export class OwnerChildren {
     return [...this.#children.values()].filter((c) => c.server === server).length;
   }
 
+  /** The children of `server` (undefined: all), oldest first. */
+  views(server?: string): OwnerChildView[] {
+    return [...this.#children.values()].filter((c) => server === undefined || c.server === server)
+      .map((c) => ({
+        server: c.server,
+        child: c.label,
+        status: c.slot.status,
+        restarts: c.slot.restarts,
+        in_flight: c.inFlight,
+        started_at: c.startedAt.toISOString(),
+        last_used_at: c.lastUsed.toISOString(),
+        last_health_check: c.slot.lastHealthCheck?.toISOString() ?? null,
+        last_error: c.slot.lastError,
+      }));
+  }
+
+  /** Health probe of every live child (a failed ping restarts it with backoff, like any upstream). */
+  async probe(): Promise<void> {
+    await Promise.allSettled([...this.#children.values()].map((c) => c.slot.connected && c.slot.probe()));
+  }
+
   /** Runs `work` on the child for this owner's environment, starting it when needed. */
   async use<T>(
     server: McpServerConfig,
@@ -53,10 +100,22 @@ export class OwnerChildren {
     const id = `${server.name}\u0000${key}`;
     let child = this.#children.get(id);
     if (!child) {
-      child = { server: server.name, slot: this.#slot(server, env), inFlight: 0, timer: undefined };
+      const label = key.slice(0, LABEL_CHARS);
+      const now = this.#deps.clock.now();
+      const slot = this.#slot(server, env, label);
+      child = {
+        server: server.name,
+        label,
+        slot,
+        startedAt: now,
+        lastUsed: now,
+        inFlight: 0,
+        timer: undefined,
+      };
       this.#children.set(id, child);
-      this.#deps.log.info("mcp.owner_child_started", { server: server.name });
+      this.#deps.log.info("mcp.owner_child_started", { server: server.name, child: label });
     }
+    child.lastUsed = this.#deps.clock.now();
     clearTimeout(child.timer);
     child.timer = undefined;
     child.inFlight++;
@@ -78,17 +137,13 @@ export class OwnerChildren {
     }));
   }
 
-  #slot(server: McpServerConfig, env: Readonly<Record<string, Secret>>): UpstreamSlot {
+  #slot(server: McpServerConfig, env: Readonly<Record<string, Secret>>, label: string): UpstreamSlot {
     return new UpstreamSlot({
       name: server.name,
       enabled: true,
       clock: this.#deps.clock,
       connect: () => this.#deps.connect(server, env),
-      onTransition: (from, to, error) => {
-        if (to === "error") {
-          this.#deps.log.warn("mcp.owner_child_error", { server: server.name, from, error });
-        }
-      },
+      onTransition: (from, to, error) => this.#deps.onTransition(server.name, label, { from, to, error }),
     });
   }
 
@@ -97,7 +152,7 @@ export class OwnerChildren {
     child.timer = setTimeout(() => {
       if (child.inFlight > 0 || this.#children.get(id) !== child) return;
       this.#children.delete(id);
-      this.#deps.log.info("mcp.owner_child_idle_stopped", { server: child.server });
+      this.#deps.log.info("mcp.owner_child_idle_stopped", { server: child.server, child: child.label });
       child.slot.stop().catch(() => {});
     }, idleMs);
   }

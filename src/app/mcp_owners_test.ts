@@ -29,6 +29,7 @@ Deno.test("per-owner children: one per key, reused, stopped after the idle timeo
     clock: systemClock,
     log: silentLogger,
     connect: () => Promise.resolve(fakeConnection(++started, closed)),
+    onTransition: () => {},
   });
   const server = { name: "s", idle_timeout_ms: 50 } as McpServerConfig;
   const env = { TOKEN: new Secret("value-a") };

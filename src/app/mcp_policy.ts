@@ -1,23 +1,8 @@
-import { auditedToolName, parseAuditedToolName, pinStatus } from "@domain/mcp/mod.ts";
+import { auditedToolName } from "@domain/mcp/mod.ts";
 import type { AccessRule } from "@domain/governance/mod.ts";
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
-import type { Queryable } from "@infra/db/db.ts";
 
-/**
- * What the governance chain needs to know about MCP tools, wired by the composition root: the pin
- * state of an audited tool name (read from PostgreSQL, so an approval in any process applies to
- * the next call everywhere) and the tools the registry declares admin-only.
- */
-export function createToolPinLookup(db: Queryable) {
-  return {
-    status: async (toolName: string): Promise<"pinned" | "quarantined" | "unpinned"> => {
-      const parsed = parseAuditedToolName(toolName);
-      if (!parsed) return "unpinned";
-      return await pinStatus(db, parsed.server, parsed.tool) ?? "unpinned";
-    },
-  };
-}
-
+/** The tools the registry declares admin-only, as audited names (the `scope_check` port). */
 export function adminOnlyToolNames(servers: readonly McpServerConfig[]): ReadonlySet<string> {
   const names = new Set<string>();
   for (const server of servers) {

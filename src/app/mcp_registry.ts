@@ -5,6 +5,7 @@ import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
 import type { Db } from "@infra/db/db.ts";
 import type { Catalog } from "./mcp_catalog.ts";
 import type { McpHub } from "./mcp_hub.ts";
+import type { OwnerChildView } from "./mcp_owners.ts";
 import { visibleTools } from "./mcp_visibility.ts";
 
 /**
@@ -33,6 +34,10 @@ export interface RegistryEntry {
   readonly last_health_check: string | null;
   readonly last_error: string | null;
   readonly restarts: number;
+  /** Per-owner stdio children in this process (a per-user secret in `env`), one per owner. */
+  readonly owner_children: number;
+  /** Each child's status (admins and the host's CLI; empty for other callers). */
+  readonly owners: readonly OwnerChildView[];
 }
 
 /** `principal` undefined: the host's CLI, which sees every pinned, enabled tool. */
@@ -45,6 +50,9 @@ export async function registryView(
   for (const server of deps.hub.servers) {
     const slot = deps.hub.slot(server.name);
     const tools = server.enabled ? await toolNames(deps, server, principal) : [];
+    const owners = deps.hub.ownerChildViews(server.name);
+    // Other owners' children are the operator's business: a user sees only how many there are.
+    const operator = principal === undefined || principal.scope === "admin";
     entries.push({
       name: server.name,
       description: server.description,
@@ -59,6 +67,8 @@ export async function registryView(
       last_health_check: slot.lastHealthCheck?.toISOString() ?? null,
       last_error: slot.lastError,
       restarts: slot.restarts,
+      owner_children: owners.length,
+      owners: operator ? owners : [],
     });
   }
   return entries;

@@ -56,7 +56,9 @@ async function openSession(server: BenchServer): Promise<{ session?: string; not
 }
 
 export async function runMcp(pg: PgServer, options: BenchOptions, gate: QuietGate): Promise<McpResult> {
-  await using server = await startBenchServer("postgres", pg);
+  // `BENCH_CPU_PROF_DIR=<dir>`: the server writes a V8 CPU profile there (cpuprof_summary.ts reads it).
+  const cpuProfDir = Deno.env.get("BENCH_CPU_PROF_DIR");
+  await using server = await startBenchServer("postgres", pg, cpuProfDir ? { cpuProfDir } : {});
   const { session, note } = await openSession(server);
   if (!session) {
     console.error(`mcp: ${note}`);

@@ -31,6 +31,7 @@ export {
   mintAccessToken,
   PLUGIN_AUDIENCES,
   PLUGIN_SCOPE,
+  scopeGrants,
   SESSION_AUDIENCES,
   verifyAccessToken,
 } from "./tokens.ts";

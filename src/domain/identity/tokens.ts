@@ -165,9 +165,14 @@ function decodeClaims(payload: Record<string, unknown>): AccessClaims | undefine
   };
 }
 
+/** A `scope` claim as its set of grants (RFC 6749 §3.3: space-delimited, case-sensitive). */
+export function scopeGrants(scope: string): string[] {
+  return [...new Set(scope.split(" ").filter((grant) => grant !== ""))];
+}
+
 /** A plugin token must carry both hook grants; anything less is not a plugin token. */
 function isPluginScope(scope: string): boolean {
-  const grants = new Set(scope.split(" "));
+  const grants = new Set(scopeGrants(scope));
   return grants.has("hook:govern") && grants.has("hook:track");
 }
 

@@ -27,6 +27,12 @@ export interface Principal {
   readonly credential: CredentialKind;
   /** Audiences the credential is valid for (a PAT carries its owner's: all of them). */
   readonly audiences: readonly string[];
+  /**
+   * OAuth scopes the credential was granted (a JWT's space-separated `scope` claim). They narrow
+   * what a resource accepts (an MCP server's `oauth.scopes`), never widen what the roles allow; a
+   * PAT or an in-process caller carries none.
+   */
+  readonly grantedScopes: readonly string[];
   readonly pluginId: string | null;
   readonly sessionId: SessionId;
   readonly clientId: string | null;

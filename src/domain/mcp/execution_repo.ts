@@ -1,4 +1,4 @@
-import insertExecutionSql from "@sql/queries/mcp/insert_execution.sql" with { type: "text" };
+import insertExecutionsSql from "@sql/queries/mcp/insert_executions.sql" with { type: "text" };
 import insertEventSql from "@sql/queries/mcp/insert_event.sql" with { type: "text" };
 import listExecutionsSql from "@sql/queries/mcp/list_executions.sql" with { type: "text" };
 import type { Queryable } from "@infra/db/db.ts";
@@ -26,22 +26,28 @@ export interface ToolExecution {
   readonly createdAt: Date;
 }
 
-export async function insertExecution(db: Queryable, e: ToolExecution): Promise<void> {
-  await db.query(insertExecutionSql, [
-    e.id,
-    e.traceId,
-    e.decisionId,
-    e.server,
-    e.tool,
-    e.userId,
-    e.sessionId,
-    e.status,
-    e.durationMs,
-    e.inputBytes,
-    e.outputBytes,
-    e.error,
-    e.createdAt,
-  ]);
+/** Many rows (and their `mcp.tool_executed` events) in one statement: the recorder's group commit. */
+export async function insertExecutions(db: Queryable, rows: readonly ToolExecution[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(insertExecutionsSql, [JSON.stringify(rows.map(columnsOf))]);
+}
+
+function columnsOf(e: ToolExecution): Record<string, unknown> {
+  return {
+    id: e.id,
+    trace_id: e.traceId,
+    decision_id: e.decisionId,
+    server: e.server,
+    tool: e.tool,
+    user_id: e.userId,
+    session_id: e.sessionId,
+    status: e.status,
+    duration_ms: e.durationMs,
+    input_bytes: e.inputBytes,
+    output_bytes: e.outputBytes,
+    error: e.error,
+    created_at: e.createdAt.toISOString(),
+  };
 }
 
 export interface ExecutionFilter {

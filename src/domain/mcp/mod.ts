@@ -33,4 +33,4 @@ export {
 export type { PinRecord } from "./pin_repo.ts";
 export { approvePins, isServerPinned, listPins, pinStatus, writePins } from "./pin_repo.ts";
 export type { ExecutionFilter, ExecutionStatus, ToolExecution } from "./execution_repo.ts";
-export { insertExecution, insertMcpEvent, listExecutions } from "./execution_repo.ts";
+export { insertExecutions, insertMcpEvent, listExecutions } from "./execution_repo.ts";

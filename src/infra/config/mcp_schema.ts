@@ -37,7 +37,8 @@ const serverSchema = z.strictObject({
   enabled: z.boolean().default(true),
   oauth: z.strictObject({
     required: z.boolean().default(false),
-    scopes: z.array(z.string().min(1)).default([]),
+    // RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`.
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "an OAuth scope token")).default([]),
     audience: z.string().min(1).optional(),
   }).prefault({}),
   tools: z.record(

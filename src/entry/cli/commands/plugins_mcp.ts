@@ -41,20 +41,32 @@ const statusCmd = command({
     if (only !== undefined && !ctx.mcp.server(only)) {
       throw new AppError("mcp.server_not_found", `unknown MCP server ${only}`);
     }
-    const items = ctx.mcp.servers.filter((s) => only === undefined || s.name === only).map((s) => {
+    const items = ctx.mcp.servers.filter((s) => only === undefined || s.name === only).flatMap((s) => {
       const slot = ctx.mcp.slot(s.name);
-      return {
+      // One row per per-owner child after its server's row, named `<server>/owner:<label>`.
+      const owners = ctx.mcp.ownerChildViews(s.name).map((o) => ({
+        name: `${s.name}/owner:${o.child}`,
+        kind: "stdio-owner",
+        status: o.status,
+        owner_children: null,
+        last_health_check: o.last_health_check,
+        last_error: o.last_error,
+        restarts: o.restarts,
+      }));
+      const shared = {
         name: s.name,
         kind: s.kind,
         status: slot.status,
+        owner_children: owners.length,
         last_health_check: slot.lastHealthCheck?.toISOString() ?? null,
         last_error: slot.lastError,
         restarts: slot.restarts,
       };
+      return [shared, ...owners];
     });
     return {
       kind: "list",
-      columns: ["name", "kind", "status", "last_health_check", "restarts", "last_error"],
+      columns: ["name", "kind", "status", "owner_children", "last_health_check", "restarts", "last_error"],
       items,
     };
   },

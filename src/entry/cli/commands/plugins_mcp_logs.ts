@@ -29,6 +29,8 @@ const toolsListCmd = command({
       ? sinceDate(inv.flags["since"], inv.clock.now())
       : undefined;
     const ctx = await inv.context();
+    // Rows this process answered but has not written yet (a forwarded command runs in the server).
+    await ctx.mcp.executions.flush();
     const items = await listExecutions(ctx.db, {
       server: typeof inv.flags["server"] === "string" ? inv.flags["server"] : undefined,
       status: status as ExecutionStatus | undefined,

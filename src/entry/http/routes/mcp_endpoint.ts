@@ -2,22 +2,14 @@ import type { Context } from "hono";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { type AuthDeps, authenticate } from "@app/authenticate.ts";
-import type { McpCallDeps } from "@app/mcp_call.ts";
 import type { Principal } from "@domain/identity/mod.ts";
-import {
-  closeMcpSession,
-  findMcpSession,
-  insertMcpSession,
-  type McpSessionId,
-  newMcpSessionId,
-  parseMcpSessionId,
-} from "@domain/mcp/mod.ts";
+import { insertMcpSession, type McpSessionId, newMcpSessionId, parseMcpSessionId } from "@domain/mcp/mod.ts";
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
 import type { Clock } from "@shared/clock.ts";
 import type { HttpEnv } from "../env.ts";
-import { createProtocolServer, negotiatedVersion } from "./mcp_protocol.ts";
+import { createProtocolServer, negotiatedVersion, type ProtocolDeps } from "./mcp_protocol.ts";
 import { INVALID_REQUEST, jsonRpcShape, PARSE_ERROR, rpcErrorResponse } from "./mcp_rpc.ts";
-import { corsHeaders, resourceMetadataUrl, resourceUrl } from "./mcp_resource.ts";
+import { corsHeaders, refuseMissingScopes, resourceMetadataUrl, resourceUrl } from "./mcp_resource.ts";
 
 /**
  * `ANY /api/v1/mcp/{server}/mcp`: streamable HTTP for one of our MCP servers. Each request is
@@ -27,11 +19,10 @@ import { corsHeaders, resourceMetadataUrl, resourceUrl } from "./mcp_resource.ts
  * 9728 metadata URL for OAuth servers). GET (server-to-client stream) answers 405: we send nothing
  * unprompted.
  */
-export interface McpEndpointDeps extends McpCallDeps {
+export interface McpEndpointDeps extends ProtocolDeps {
   readonly auth: AuthDeps & { readonly clock: Clock };
   readonly externalUrl: string;
   readonly corsAllowedOrigins: readonly string[];
-  readonly version: string;
 }
 
 const ALL_FEATURES = { resources: true, prompts: true } as const;
@@ -46,6 +37,8 @@ export async function serveMcpEndpoint(c: Context<HttpEnv>, deps: McpEndpointDep
   if (c.req.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
   const principal = await authenticateMcp(c, deps, server);
   if (principal instanceof Response) return withHeaders(principal, cors);
+  const refused = await refuseMissingScopes(c, deps, server, principal);
+  if (refused) return withHeaders(refused, cors);
   switch (c.req.method) {
     case "POST":
       return withHeaders(await post(c, deps, server, principal), cors);
@@ -147,7 +140,7 @@ async function recordSession(
   s: { id: McpSessionId; server: McpServerConfig; principal: Principal; protocol: Server; body: unknown },
 ): Promise<void> {
   const params = (s.body as { params?: { protocolVersion?: unknown } }).params;
-  await insertMcpSession(deps.db, {
+  const row = {
     id: s.id,
     server: s.server.name,
     userId: s.principal.userId,
@@ -155,7 +148,9 @@ async function recordSession(
     clientInfo: { ...s.protocol.getClientVersion() },
     clientCapabilities: { ...s.protocol.getClientCapabilities() },
     createdAt: deps.clock.now(),
-  });
+  };
+  await insertMcpSession(deps.db, row);
+  deps.hub.sessions.created(row);
 }
 
 async function continuedSession(
@@ -169,7 +164,7 @@ async function continuedSession(
     return rpcErrorResponse(400, INVALID_REQUEST, "Bad Request: Mcp-Session-Id header is required");
   }
   const id = parseMcpSessionId(header);
-  const session = id && await findMcpSession(deps.db, { id, server: server.name, userId: principal.userId });
+  const session = id && await deps.hub.sessions.find({ id, server: server.name, userId: principal.userId });
   return session ? session.id : rpcErrorResponse(404, -32001, "Session not found");
 }
 
@@ -181,7 +176,7 @@ async function remove(
 ): Promise<Response> {
   const id = parseMcpSessionId(c.req.header("mcp-session-id"));
   const closed = id !== undefined &&
-    await closeMcpSession(deps.db, { id, server: server.name, userId: principal.userId });
+    await deps.hub.sessions.close({ id, server: server.name, userId: principal.userId });
   return closed ? new Response(null, { status: 200 }) : rpcErrorResponse(404, -32001, "Session not found");
 }
 

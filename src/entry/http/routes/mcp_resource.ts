@@ -1,6 +1,10 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { DecideDeps } from "@app/govern.ts";
+import { auditScopeDenial, missingScopes } from "@app/mcp_oauth.ts";
+import type { Principal } from "@domain/identity/mod.ts";
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
 import type { HttpEnv } from "../env.ts";
+import { rpcErrorResponse } from "./mcp_rpc.ts";
 
 /**
  * Our MCP servers as OAuth protected resources (RFC 9728, RFC 8707): each server's resource URL is
@@ -55,6 +59,58 @@ export function protectedResourceRoutes(deps: {
     );
   });
   return app;
+}
+
+/**
+ * RFC 6750 §3.1: a token without every scope an `oauth.required` server lists gets 403
+ * `insufficient_scope` naming the scopes and the metadata document, and the refusal is audited as
+ * a deny. Undefined when the token may proceed.
+ */
+export async function refuseMissingScopes(
+  c: Context<HttpEnv>,
+  deps: DecideDeps & { readonly externalUrl: string },
+  server: McpServerConfig,
+  principal: Principal,
+): Promise<Response | undefined> {
+  const missing = missingScopes(server, principal);
+  if (missing.length === 0) return undefined;
+  const request = c.req.method === "POST" ? await peekRequest(c) : {};
+  const outcome = await auditScopeDenial(deps, {
+    principal,
+    server,
+    missing,
+    method: request.method,
+    tool: request.tool,
+    sessionId: c.req.header("mcp-session-id"),
+    traceId: c.get("traceId"),
+  });
+  const challenge = [
+    `error="insufficient_scope"`,
+    `scope="${server.oauth.scopes.join(" ")}"`,
+    `resource_metadata="${resourceMetadataUrl(deps.externalUrl, server.name)}"`,
+  ];
+  return rpcErrorResponse(403, -32600, outcome.reason ?? "insufficient_scope", {
+    ...(request.id !== undefined ? { id: request.id } : {}),
+    headers: { "www-authenticate": `Bearer ${challenge.join(", ")}` },
+  });
+}
+
+/** The method, tool and id of a JSON-RPC request, for the audit row (nothing when it is not one). */
+async function peekRequest(
+  c: Context<HttpEnv>,
+): Promise<{ method?: string; tool?: string; id?: string | number }> {
+  try {
+    const body = JSON.parse(await c.req.text()) as Record<string, unknown>;
+    const params = body["params"] as Record<string, unknown> | undefined;
+    const id = body["id"];
+    return {
+      ...(typeof body["method"] === "string" ? { method: body["method"] } : {}),
+      ...(typeof params?.["name"] === "string" ? { tool: params["name"] } : {}),
+      ...(typeof id === "string" || typeof id === "number" ? { id } : {}),
+    };
+  } catch {
+    return {};
+  }
 }
 
 function base(externalUrl: string): string {

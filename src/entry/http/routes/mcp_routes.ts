@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { AppContext } from "@app/context.ts";
 import type { AuthDeps } from "@app/authenticate.ts";
 import { mcpFingerprintKey } from "@app/mcp_context.ts";
@@ -53,5 +54,6 @@ export function startMcpGateway(ctx: AppContext, auth: AuthDeps & { clock: Clock
     externalUrl: ctx.config.server.externalUrl,
     corsAllowedOrigins: ctx.config.server.corsAllowedOrigins,
     version: ctx.build.version,
+    schemaValidator: new AjvJsonSchemaValidator(),
   };
 }
