@@ -52,6 +52,17 @@ Deno.test(`sequencer (${mode}): a moved head makes the one-round-trip append wri
   assert.equal(forks.n, 2);
 });
 
+Deno.test(`sequencer (${mode}): a head with the expected seq but another hash is not appended to`, async () => {
+  await using db = await openTestDb();
+  const { deps } = sequencer(db);
+  const state = (await appendChained(deps, [record(1), record(2)], { dedupe: false })).state;
+  await db.exec("alter table governance_decisions disable trigger governance_decisions_no_update");
+  await db.query("update governance_decisions set row_hash = $1 where seq = 2", ["f".repeat(64)]);
+  await db.exec("alter table governance_decisions enable trigger governance_decisions_no_update");
+  assert.equal(await appendAfter(deps, state, [record(3)]), undefined);
+  assert.equal(await count(db), 2);
+});
+
 Deno.test(`sequencer (${mode}): a batch that makes a checkpoint due is left to the full path`, async () => {
   await using db = await openTestDb();
   const { deps, clock } = sequencer(db, 5);

@@ -95,6 +95,7 @@ export async function appendAfter(
   const result = await deps.db.one<{ appended: boolean }>(appendAfterSql, [
     SEQUENCER_LOCK_KEY,
     state.head.seq,
+    state.head.rowHash,
     batch,
   ]);
   if (!result.appended) return undefined;

@@ -8,6 +8,7 @@ import m0007 from "@sql/migrations/0007_llm.sql" with { type: "text" };
 import m0008 from "@sql/migrations/0008_audit_append.sql" with { type: "text" };
 import m0009 from "@sql/migrations/0009_rate_limit_batch.sql" with { type: "text" };
 import m0010 from "@sql/migrations/0010_outbox_reference.sql" with { type: "text" };
+import m0011 from "@sql/migrations/0011_audit_append_hash.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: "0008_audit_append", sql: m0008 },
   { version: 9, name: "0009_rate_limit_batch", sql: m0009 },
   { version: 10, name: "0010_outbox_reference", sql: m0010 },
+  { version: 11, name: "0011_audit_append_hash", sql: m0011 },
 ];
