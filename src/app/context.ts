@@ -135,7 +135,10 @@ export async function assembleAppContext(
     llm,
     metrics,
     policy: buildPolicy(input.config.services.governance, input.config.services.accessControl, {
-      scanner: createScannerPort(new TextEncoder().encode(input.config.secrets.tokenPepper.reveal())),
+      scanner: createScannerPort(
+        new TextEncoder().encode(input.config.secrets.tokenPepper.reveal()),
+        input.config.services.governance.stages.secret_scan,
+      ),
       rateLimiter: createSqlRateLimiter(db),
       budget: createLlmBudgetPort({
         db,

@@ -1,14 +1,37 @@
 import type { SecretScanPort } from "@domain/governance/mod.ts";
-import { scanJson, scanText } from "@domain/scanner/mod.ts";
+import { createScanner, detectorIds } from "@domain/scanner/mod.ts";
+import { configError } from "@infra/config/config_error.ts";
+import type { SecretScanSettings } from "@infra/config/secret_scan_schema.ts";
+
+const CONFIG_FILE = "services/governance/config.yaml";
 
 /**
- * Binds the scanner to this deployment's fingerprint key (derived from the token pepper) for the
- * `secret_scan` stage. Findings carry previews and fingerprints only, never a whole secret.
+ * Binds the scanner to this deployment's fingerprint key (derived from the token pepper) and the
+ * governance config's `extra_patterns` for the `secret_scan` stage, compiled once. Findings carry
+ * previews and fingerprints only, never a whole secret. A detector override naming no detector is a
+ * configuration error (the schema cannot know the scanner's ids).
  */
-export function createScannerPort(fingerprintKey: Uint8Array): SecretScanPort {
-  const options = { fingerprintKey };
+export function createScannerPort(
+  fingerprintKey: Uint8Array,
+  settings?: Pick<SecretScanSettings, "detectors" | "extra_patterns">,
+): SecretScanPort {
+  const known = new Set([...detectorIds(), "custom-pattern"]);
+  const unknown = Object.keys(settings?.detectors ?? {}).filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw configError(unknown.map((id) => ({
+      file: CONFIG_FILE,
+      path: `stages.secret_scan.detectors.${id}`,
+      message: "no such detector id",
+    })));
+  }
+  const extraPatterns = (settings?.extra_patterns ?? []).map((p) => ({
+    name: p.name,
+    ...(p.prefix === undefined ? {} : { prefix: p.prefix }),
+    ...(p.regex === undefined ? {} : { regex: p.regex }),
+  }));
+  const scanner = createScanner({ fingerprintKey, extraPatterns });
   return {
-    scanJson: (value) => scanJson(value, options),
-    scanText: (text, path) => scanText(text, path, options),
+    scanJson: (value) => scanner.scanJson(value),
+    scanText: (text, path) => scanner.scanText(text, path),
   };
 }

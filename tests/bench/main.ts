@@ -54,7 +54,7 @@ async function runSuite(
     case "audit":
       return await runAudit(pg, options, gate);
     case "scanner":
-      return await runScanner(options, gate);
+      return await runScanner(pg, options, gate);
     case "mcp":
       return await runMcp(pg, options, gate);
     case "llm":

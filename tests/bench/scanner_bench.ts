@@ -1,15 +1,21 @@
 /**
- * Secret-scanner benchmark (ARCHITECTURE §12, issue 4): quality table on the public corpus, throughput
- * (per item, i.e. one `scanText` call per corpus text, and the corpus as one text; all items and the
- * clean ones) and latency of `scanJson` on 1 KiB and 64 KiB tool arguments. In-process, one thread.
+ * Secret-scanner benchmark, standalone (the `scanner` suite of `deno task bench` is scanner_run.ts):
+ * quality table per family on the public corpus, throughput (mixed text documents, per corpus item,
+ * i.e. one `scanText` call per corpus text, and the corpus as one text; all items and the clean ones)
+ * and latency of `scanJson` on 1 KiB and 64 KiB tool arguments. In-process, one thread, through a
+ * `Scanner` set up once.
  *
  * Usage: deno run -A tests/bench/scanner_bench.ts [--json]
  */
 import process from "node:process";
-import { scanJson, scanText } from "../../src/domain/scanner/mod.ts";
-import { decide, loadCorpus, report } from "../scanner_corpus_test.ts";
+import { createScanner } from "../../src/domain/scanner/mod.ts";
+import { decide, loadCorpus, report } from "../scanner_corpus.ts";
+import { mixedDocuments } from "./scanner_mixed.ts";
 
-const OPTIONS = { fingerprintKey: new TextEncoder().encode("bench-pepper-0123456789abcdef") };
+const SCANNER = createScanner({ fingerprintKey: new TextEncoder().encode("bench-pepper-0123456789abcdef") });
+const scanJson = (value: unknown, _options?: unknown) => SCANNER.scanJson(value);
+const scanText = (text: string, path: string, _options?: unknown) => SCANNER.scanText(text, path);
+const OPTIONS = {};
 
 /** Clean, realistic tool arguments of about `size` characters (code, shell, HTTP, prose). */
 export function toolArgument(size: number): Record<string, unknown> {
@@ -103,6 +109,7 @@ if (import.meta.main) {
   const all = items.map((i) => i.text);
   const clean = items.filter((i) => i.expect === "clean").map((i) => i.text);
   const results = {
+    mixed_text: throughput(mixedDocuments(all), 3),
     corpus_per_item: throughput(all, 5),
     corpus_as_one_text: throughput([all.join("\n\n")], 5),
     clean_per_item: throughput(clean, 5),

@@ -1,5 +1,4 @@
 import type { PgServer } from "../support/pg_server.ts";
-import { REPO_ROOT } from "../support/process.ts";
 import type { AuditResult } from "./audit_run.ts";
 import { createDatabase, type DbMode, postmasterPid, runScript } from "./bench_env.ts";
 import type { BenchOptions } from "./options.ts";
@@ -81,22 +80,46 @@ export async function runAudit(pg: PgServer, options: BenchOptions, gate: QuietG
 
 export interface ScannerSuiteResult {
   readonly throughput: ScannerResult;
-  /** The scanner engineer's own benchmark (tests/bench/scanner_bench.ts --json), when present. */
-  readonly scannerBench: unknown;
 }
 
-export async function runScanner(options: BenchOptions, gate: QuietGate): Promise<ScannerSuiteResult> {
-  await gate.wait(options.quietMaxWaitMs);
-  const throughput = await runScript<ScannerResult>("scanner_run.ts", {
-    corpusDir: `${REPO_ROOT}/../shared/corpora/secrets`,
-    ms: options.scannerMs,
-  });
-  for (const t of throughput.throughput) console.error(`scanner  ${t.name}: ${t.mibPerSecond} MiB/s`);
-  let scannerBench: unknown = null;
-  if (!options.quick) {
-    scannerBench = await runScript<unknown>("scanner_bench.ts", {}, ["--json"]).catch((error) => ({
-      error: String(error).slice(0, 500),
-    }));
+const pct = (n: number) => n.toFixed(3);
+
+/** In-process and end-to-end scores side by side (they must agree: the child fails otherwise). */
+function printScores(r: ScannerResult): void {
+  const { inProcess: a, endToEnd: b } = r.e2e;
+  console.error(
+    `scanner  corpus scores        in-process                 end-to-end (hook, ${r.e2e.db}, ${r.e2e.items} Write calls, ${r.e2e.seconds} s)`,
+  );
+  for (const [label, x, y] of [["pos+neg", a.main, b.main], ["evasions", a.evasions, b.evasions]] as const) {
+    console.error(
+      `scanner  ${label.padEnd(9)} P/R/F1  ${pct(x.precision)} ${pct(x.recall)} ${
+        pct(x.f1)
+      } (TP ${x.tp} FN ${x.fn} FP ${x.fp})` +
+        `   ${pct(y.precision)} ${pct(y.recall)} ${pct(y.f1)} (TP ${y.tp} FN ${y.fn} FP ${y.fp})`,
+    );
   }
-  return { throughput, scannerBench };
+  console.error(`scanner  verdicts agree item by item: ${r.e2e.disagreements.length === 0 ? "yes" : "NO"}`);
+}
+
+export async function runScanner(
+  pg: PgServer,
+  options: BenchOptions,
+  gate: QuietGate,
+): Promise<ScannerSuiteResult> {
+  await gate.wait(options.quietMaxWaitMs);
+  const database = await createDatabase(pg);
+  try {
+    const throughput = await runScript<ScannerResult>("scanner_run.ts", {
+      ms: options.scannerMs,
+      databaseUrl: database.url,
+    });
+    for (const t of throughput.throughput) console.error(`scanner  ${t.name}: ${t.mibPerSecond} MiB/s`);
+    for (const l of throughput.latency) {
+      console.error(`scanner  ${l.name} scanJson: p50 ${l.p50Us} µs, p99 ${l.p99Us} µs`);
+    }
+    printScores(throughput);
+    return { throughput };
+  } finally {
+    await database.drop();
+  }
 }

@@ -39,7 +39,11 @@ export function buildPolicy(
   const s = governance.stages;
   const rules: AccessRule[] = access.rules.map((r) => ({ ...r }));
   const factories: Record<StageId, () => Stage> = {
-    secret_scan: () => createSecretScan(ports.scanner),
+    secret_scan: () =>
+      createSecretScan(ports.scanner, {
+        lowConfidence: s.secret_scan.low_confidence,
+        detectors: s.secret_scan.detectors,
+      }),
     scope_check: () =>
       withAdminOnlyTools(
         createScopeCheck({ adminOnlyPrefixes: s.scope_check.admin_only_prefixes }),

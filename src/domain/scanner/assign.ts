@@ -5,7 +5,8 @@
  * Hand-written scanner: one keyword regex, then bounded look-ahead; no backtracking regexes.
  */
 import { acceptValue, type Attachment, classifyKey, type KeyKind } from "./keyed.ts";
-import type { Hit, Rule } from "./rule.ts";
+import { type Hit, keywordCursor, type Rule, type Where } from "./rule.ts";
+import { charTable } from "./runs.ts";
 
 const KEYWORD =
   /pass|pw|psw|pssw|pasw|secret|token|key|credential|auth|bearer|api|pat|비밀번호|패스워드|비번|암호/gi;
@@ -15,7 +16,9 @@ const NEXT_WORD = /^ (?:key|token|secret|password|pw|pwd)(?![\w-])/i;
 const MAX_VALUE = 1024;
 const FILE_NAME = /\.(?:js|mjs|ts|json|gz|tar|zip|md|py|ya?ml|txt|sh|pem|crt|html|css|lock)$/i;
 /** Sealed Secrets manifests carry ciphertext under secret-looking keys. */
-const SEALED = /kind:\s*SealedSecret|encryptedData:/;
+const SEALED = /kind:\s*SealedSecret/;
+const isSealed = (text: string): boolean =>
+  text.includes("encryptedData:") || (text.includes("SealedSecret") && SEALED.test(text));
 
 interface Ident {
   readonly start: number;
@@ -159,7 +162,36 @@ function readQuoted(text: string, i: number): Value | undefined {
   return nested ? { start: start + 1, end: end - 1, quoted: true } : { start, end, quoted: true };
 }
 
-const UNQUOTED_STOP = /[\s"'`;,()[\]{}|]|<[/A-Za-z]|&[A-Za-z_][\w.-]*=|\\["'nrt]/g;
+/** ASCII characters that end an unquoted value: blanks, quotes, `;,()[]{}|`. */
+const STOP_CHARS = charTable(" \t\n\v\f\r\"'`;,()[]{}|");
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isNameCode = (c: number): boolean =>
+  isLetterCode(c) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+
+/**
+ * Where an unquoted value starting at `i` ends (within `MAX_VALUE`): at a blank, quote or `;,()[]{}|`,
+ * a tag (`<a`, `</`), a query parameter (`&name=`) or an escaped quote or control (`\"`, `\n`).
+ */
+function unquotedEnd(text: string, i: number): number {
+  const limit = Math.min(text.length, i + MAX_VALUE);
+  for (let j = i; j < limit; j++) {
+    const c = text.charCodeAt(j);
+    if (c >= 128) {
+      if (/\s/.test(text[j] ?? "")) return j;
+      continue;
+    }
+    if (STOP_CHARS[c] === 1) return j;
+    const next = j + 1 < limit ? text.charCodeAt(j + 1) : -1;
+    if (c === 60 && (next === 47 || isLetterCode(next))) return j;
+    if (c === 92 && (next === 34 || next === 39 || next === 110 || next === 114 || next === 116)) return j;
+    if (c === 38 && (isLetterCode(next) || next === 95)) {
+      let k = j + 2;
+      while (k < limit && isNameCode(text.charCodeAt(k))) k++;
+      if (k < limit && text.charCodeAt(k) === 61) return j;
+    }
+  }
+  return limit;
+}
 
 function readValue(text: string, at: number, quotedOnly: boolean): Value | undefined {
   let i = skipGap(text, at);
@@ -168,10 +200,7 @@ function readValue(text: string, at: number, quotedOnly: boolean): Value | undef
     return readQuoted(text, i);
   }
   if (quotedOnly) return undefined;
-  const stop = new RegExp(UNQUOTED_STOP);
-  stop.lastIndex = i;
-  const m = stop.exec(text.slice(0, i + MAX_VALUE));
-  const end = m ? m.index : Math.min(text.length, i + MAX_VALUE);
+  const end = unquotedEnd(text, i);
   return end > i ? { start: i, end, quoted: false } : undefined;
 }
 
@@ -190,17 +219,27 @@ const RULE_IDS: Readonly<Record<KeyKind, readonly [string, string]>> = {
   bare: ["generic-secret-field", "Generic Secret"],
 };
 
-function findAssignments(text: string, out: Hit[]): void {
-  if (SEALED.test(text)) return;
-  const re = new RegExp(KEYWORD);
+/** `classifyKey`, remembered per text: code repeats its identifiers (`token`, `apiKey`) many times. */
+function kindOf(kinds: Map<string, KeyKind | null>, name: string): KeyKind | undefined {
+  const known = kinds.get(name); // null: not a credential name
+  if (known !== undefined) return known ?? undefined;
+  const kind = classifyKey(name);
+  kinds.set(name, kind ?? null);
+  return kind;
+}
+
+function findAssignments(text: string, out: Hit[], where?: Where): void {
+  let sealed: boolean | undefined; // looked for once a value qualifies (most texts have none)
+  const kinds = new Map<string, KeyKind | null>();
+  const re = keywordCursor(KEYWORD, text, where?.at);
   let consumed = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+  for (let m = re.next(); m !== null; m = re.next()) {
     if (m.index < consumed) continue;
-    const { id, runEnd } = expandIdentifier(text, m.index, m.index + m[0].length);
+    const { id, runEnd } = expandIdentifier(text, m.index, m.index + m.length);
     re.lastIndex = Math.max(re.lastIndex, runEnd);
     if (!id) continue;
     consumed = id.end;
-    const kind = hasBoundary(text, id) && !FILE_NAME.test(id.name) ? classifyKey(id.name) : undefined;
+    const kind = hasBoundary(text, id) && !FILE_NAME.test(id.name) ? kindOf(kinds, id.name) : undefined;
     const sep = kind && parseSeparator(text, id);
     const value = sep && readValue(text, sep.at, sep.quotedOnly);
     if (!kind || !sep || !value) continue;
@@ -209,6 +248,8 @@ function findAssignments(text: string, out: Hit[]): void {
     const how = value.quoted && sep.how === "loose" ? "strong" : sep.how;
     const confidence = acceptValue(kind, how, text.slice(value.start, value.end), id.name.length <= 4);
     if (!confidence) continue;
+    sealed ??= isSealed(text);
+    if (sealed) return;
     const [ruleId, name] = RULE_IDS[kind];
     out.push({ ruleId, name, start: value.start, end: value.end, confidence });
     consumed = Math.max(consumed, value.end);
@@ -235,5 +276,6 @@ export const ASSIGNMENT_RULE: Rule = {
   id: "generic-secret-field",
   name: "Generic Secret",
   keywords: [...KEYWORDS, "비밀번호", "패스워드", "비번", "암호"],
+  positional: true,
   find: findAssignments,
 };

@@ -6,7 +6,7 @@
  */
 import { decodeBase64, decodeHex } from "./bytes.ts";
 import { mapSpan } from "./offsets.ts";
-import { BASE64_CHARS, findRuns } from "./runs.ts";
+import { BASE64_CHARS } from "./runs.ts";
 
 export interface View {
   readonly text: string;
@@ -86,7 +86,7 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 
 interface Decoder {
-  /** Cheap test: can the text contain this encoding at all? */
+  /** The character every match of `pattern` starts with (found by `indexOf`, then matched there). */
   readonly marker: string;
   readonly pattern: RegExp;
   readonly decode: (m: RegExpExecArray) => string | undefined;
@@ -142,10 +142,19 @@ function escapeWindows(parent: View, decoder: Decoder): View[] {
     const mapped = replaceMapped(window, new RegExp(decoder.pattern), decoder.decode);
     if (mapped.text !== window) views.push(child(parent, mapped, start));
   };
-  for (const m of text.matchAll(decoder.pattern)) {
-    if (from >= 0 && m.index - to > CONTEXT) flush(), (from = -1);
-    if (from < 0) from = m.index;
-    to = m.index + m[0].length;
+  // Every match starts with the marker: try the pattern only there (the text is not searched by regex).
+  const at = new RegExp(decoder.pattern.source, "y");
+  for (let i = text.indexOf(decoder.marker); i !== -1; i = text.indexOf(decoder.marker, i)) {
+    at.lastIndex = i;
+    const m = at.exec(text);
+    if (!m) {
+      i++;
+      continue;
+    }
+    if (from >= 0 && i - to > CONTEXT) flush(), (from = -1);
+    if (from < 0) from = i;
+    to = i + m[0].length;
+    i = to;
   }
   flush();
   return views;
@@ -157,15 +166,51 @@ interface Segment {
   readonly end: number;
 }
 
+const isBase64Code = (c: number): boolean => c < 128 && BASE64_CHARS[c] === 1;
+const MIN_RUN = 16;
+
+/**
+ * Maximal base64/hex runs of at least 16 characters (plus up to two `=`), in order: probes every
+ * 16th character (such a run covers a probe) and walks only the runs the probes land in.
+ */
+function* base64Runs(text: string): Generator<readonly [number, number]> {
+  for (let i = MIN_RUN - 1; i < text.length;) {
+    // A run of ≥ 16 around i also holds i - 8 or i + 7: most short identifiers end here, unwalked.
+    if (
+      !isBase64Code(text.charCodeAt(i)) ||
+      !(isBase64Code(text.charCodeAt(i - 8)) || isBase64Code(text.charCodeAt(i + 7)))
+    ) {
+      i += MIN_RUN;
+      continue;
+    }
+    let start = i;
+    while (start > 0 && isBase64Code(text.charCodeAt(start - 1))) start--;
+    let stop = i + 1;
+    while (stop < text.length && isBase64Code(text.charCodeAt(stop))) stop++;
+    i = stop + MIN_RUN;
+    if (stop - start < MIN_RUN) continue;
+    let end = stop;
+    while (end < text.length && end - stop < 2 && text.charCodeAt(end) === 61) end++;
+    yield [start, end];
+  }
+}
+
+/** Whether `text[start, end)` has a digit, `+`, `/` or `=` (words and identifiers have none). */
+function hasEncodingMark(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61) return true;
+  }
+  return false;
+}
+
 function segments(text: string): Segment[] {
   const found: Segment[] = [];
   let tried = 0;
-  for (const [start, stop] of findRuns(text, BASE64_CHARS, 16, text.length)) {
-    let end = stop;
-    while (end < text.length && end - stop < 2 && text[end] === "=") end++;
-    const run = text.slice(start, end);
+  for (const [start, end] of base64Runs(text)) {
     if (tried++ >= MAX_SEGMENTS * 4 || found.length >= MAX_SEGMENTS) break;
-    if (!/\d|[+/=]/.test(run)) continue;
+    if (!hasEncodingMark(text, start, end)) continue;
+    const run = text.slice(start, end);
     const hex = run.length >= 32 && /^(?:[0-9a-fA-F]{2})+$/.test(run);
     const decoded = hex ? decodeHex(run) : decodeBase64(run);
     if (decoded !== undefined) found.push({ text: decoded, start, end });

@@ -13,7 +13,7 @@ import {
   looksLikeWords,
   normalisedEntropy,
 } from "./quality.ts";
-import type { Hit, Rule } from "./rule.ts";
+import { type Hit, keywordCursor, type Rule, type Where } from "./rule.ts";
 import { inTable, TOKEN_CHARS } from "./runs.ts";
 
 const NEAR_KEYWORD = /token|secret|passw|credential|bearer|api[_-]?key|access[_-]?key|private[_-]?key|auth/gi;
@@ -66,11 +66,12 @@ const MAX_TOKEN = 512;
  * Tokens starting within 48 characters after a credential keyword. Each character is visited a
  * bounded number of times: keywords inside a run already scanned are skipped.
  */
-function findHighEntropy(text: string, out: Hit[]): void {
-  if (SEALED_MARKERS.some((m) => text.includes(m))) return;
+function findHighEntropy(text: string, out: Hit[], where?: Where): void {
   let after = 0;
-  for (const k of text.matchAll(NEAR_KEYWORD)) {
-    let i = k.index + k[0].length;
+  let sealed: boolean | undefined; // looked for once a token qualifies (most texts have none)
+  const near = keywordCursor(NEAR_KEYWORD, text, where?.at);
+  for (let k = near.next(); k !== null; k = near.next()) {
+    let i = k.index + k.length;
     if (i < after) continue;
     while (i < text.length && isTokenCode(text.charCodeAt(i))) i++; // the keyword's own word
     const limit = Math.min(text.length, i + GAP);
@@ -85,6 +86,8 @@ function findHighEntropy(text: string, out: Hit[]): void {
     if (isAllowlisted(token, text.slice(Math.max(0, start - GAP), start)) || !isRandomLooking(token)) {
       continue;
     }
+    sealed ??= SEALED_MARKERS.some((m) => text.includes(m));
+    if (sealed) return;
     out.push({
       ruleId: "high-entropy-token",
       name: "High-entropy token",
@@ -98,6 +101,11 @@ function findHighEntropy(text: string, out: Hit[]): void {
 export const ENTROPY_RULE: Rule = {
   id: "high-entropy-token",
   name: "High-entropy token",
-  keywords: ["token", "secret", "passw", "credential", "bearer", "key", "auth"],
+  // Exactly the alternatives of NEAR_KEYWORD (the rule is positional).
+  keywords: [
+    ...["token", "secret", "passw", "credential", "bearer", "auth"],
+    ...["api", "access", "private"].flatMap((w) => [`${w}key`, `${w}_key`, `${w}-key`]),
+  ],
+  positional: true,
   find: findHighEntropy,
 };

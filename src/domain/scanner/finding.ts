@@ -1,5 +1,5 @@
 /** Turning a hit into a `Finding`: redacted preview and keyed fingerprint; the secret goes no further. */
-import { createHash, createHmac } from "node:crypto";
+import { hmacSha256 } from "./hmac.ts";
 import type { LeafHit } from "./leaf.ts";
 import { isHiddenCodePoint } from "./normalise.ts";
 import type { Finding } from "./types.ts";
@@ -33,21 +33,11 @@ export function preview(asSent: string): string {
 
 /** HMAC-SHA-256 of the secret under the deployment's key, hex. */
 export function fingerprint(key: Uint8Array, secret: string): string {
-  return createHmac("sha256", key).update(secret).digest("hex");
+  return hmacSha256(key)(secret);
 }
 
-/**
- * `fingerprint` under one key, for many secrets: the key's inner and outer pad blocks are hashed
- * once (RFC 2104) and each secret costs two copied hash states, not a fresh `createHmac`.
- */
-export function fingerprinter(key: Uint8Array): (secret: string) => string {
-  const block = new Uint8Array(64);
-  block.set(key.length > 64 ? createHash("sha256").update(key).digest() : key);
-  const inner = createHash("sha256").update(block.map((b) => b ^ 0x36));
-  const outer = createHash("sha256").update(block.map((b) => b ^ 0x5c));
-  block.fill(0);
-  return (secret) => outer.copy().update(inner.copy().update(secret).digest()).digest("hex");
-}
+/** `fingerprint` under one key, for many secrets (the key's pads are hashed once). */
+export const fingerprinter: (key: Uint8Array) => (secret: string) => string = hmacSha256;
 
 export function toFinding(hit: LeafHit, asSent: string, path: string, fingerprint: string): Finding {
   return {

@@ -6,7 +6,7 @@ import { type Budget, decodedViews, type View } from "./decode.ts";
 import { acceptValue, type KeyKind } from "./keyed.ts";
 import { normalise } from "./normalise.ts";
 import { mapSpan } from "./offsets.ts";
-import { type KeywordIndex, selectRules } from "./prefilter.ts";
+import { type KeywordIndex, selectRules, whereOf } from "./prefilter.ts";
 import type { Hit, Rule } from "./rule.ts";
 import type { Confidence } from "./types.ts";
 
@@ -75,9 +75,11 @@ export function bestHits(hits: readonly LeafHit[]): LeafHit[] {
   return kept;
 }
 
+/** Runs the rules the prefilter selects (and the extra ones) on `view`. */
 function runRules(view: View, ctx: LeafContext, out: LeafHit[]): void {
+  const selected = selectRules(ctx.index, view.text);
   const raw: Hit[] = [];
-  for (const i of selectRules(ctx.index, view.text.toLowerCase())) ctx.index.rules[i]?.find(view.text, raw);
+  for (const i of selected.ids) ctx.index.rules[i]?.find(view.text, raw, whereOf(selected, i));
   for (const rule of ctx.extraRules) rule.find(view.text, raw);
   for (const h of raw) {
     const [start, end] = view.map(h.start, h.end);

@@ -12,10 +12,11 @@
  * `maxBytes`/`maxDepth` bound the work and set `truncated`, one finding per occurrence (offsets in
  * the original string, so a caller can redact every finding's span).
  *
- * Entry points: `scanJson(value, options)`, `scanText(text, path, options)`, `redactJson` /
+ * Entry points: `createScanner(options)` (a `Scanner` with `scanJson` / `scanText`, set up once per
+ * options), the one-off `scanJson(value, options)` / `scanText(text, path, options)`, `redactJson` /
  * `redactText` (egress: tool results, model responses), `detectorIds()`.
  */
 export type { Confidence, ExtraPattern, Finding, ScanOptions, ScanResult } from "./types.ts";
-export { scanJson, scanText } from "./scan.ts";
+export { createScanner, scanJson, type Scanner, scanText } from "./scan.ts";
 export { detectorIds } from "./rules.ts";
 export { redactJson, redactText } from "./redact.ts";

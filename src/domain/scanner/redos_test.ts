@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import type { Hit } from "./rule.ts";
-import { RULES } from "./rules.ts";
+import { RULE_INDEX, RULES } from "./rules.ts";
+import { selectRules, whereOf } from "./prefilter.ts";
 import { OPTIONS } from "./test_support.ts";
 import { scanText } from "./scan.ts";
 
@@ -43,6 +44,23 @@ Deno.test("every rule runs in linear time on 1 MiB adversarial inputs", () => {
       );
     }
   }
+});
+
+Deno.test("every rule runs in linear time from the prefilter's offsets (windows, positions, long runs)", () => {
+  const selections = new Map<string, ReturnType<typeof selectRules>>();
+  RULES.forEach((rule, i) => {
+    const inputs = [...GENERIC, ...rule.keywords.slice(0, 2).map((k) => fill(`${k}${k.toUpperCase()}a1`))];
+    for (const input of inputs) {
+      const selection = selections.get(input) ?? selectRules(RULE_INDEX, input);
+      selections.set(input, selection);
+      if (!selection.ids.includes(i)) continue;
+      const ms = timed(() => rule.find(input, [], whereOf(selection, i)));
+      assert.ok(
+        ms < LIMIT_MS,
+        `${rule.id} took ${ms.toFixed(0)} ms on ${JSON.stringify(input.slice(0, 12))}…`,
+      );
+    }
+  });
 });
 
 Deno.test("the whole pipeline scans 1 MiB of adversarial text within the bound", () => {

@@ -16,19 +16,3 @@ export const TOKEN_CHARS = charTable(`${ALNUM}+/_-=.~`);
 export function inTable(table: Uint8Array, code: number): boolean {
   return code < 128 && table[code] === 1;
 }
-
-/** Maximal runs of table characters at least `min` long (cut at `max`), in one pass. */
-export function findRuns(text: string, table: Uint8Array, min: number, max: number): [number, number][] {
-  const runs: [number, number][] = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    const member = c < 128 && table[c] === 1;
-    if (member && start < 0) start = i;
-    else if (!member && start >= 0) {
-      if (i - start >= min) runs.push([start, Math.min(i, start + max)]);
-      start = -1;
-    }
-  }
-  return runs;
-}

@@ -3,7 +3,7 @@
  * key), scans strings that are themselves JSON as JSON, and scans adjacent string values joined so
  * a key split across fields or argv elements is still caught. One finding per occurrence.
  */
-import { fingerprint, fingerprinter, toFinding } from "./finding.ts";
+import { fingerprinter, toFinding } from "./finding.ts";
 import { type KeyHint, type LeafContext, type LeafHit, scanLeaf } from "./leaf.ts";
 import { optionRules } from "./extra.ts";
 import { RULE_INDEX } from "./rules.ts";
@@ -25,10 +25,19 @@ const MIN_SPLIT = 16;
 const JOIN_CHARS = charTable("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-");
 const CREDENTIAL_HINT = /pass|pw|secret|token|key|auth|bearer|credential|-u|-p/i;
 
-interface Scan {
+/** What a `Scanner` prepares once for its options (immutable apart from the lazily made `mac`). */
+interface Compiled {
   readonly key: Uint8Array;
-  /** HMAC-SHA-256 under `key`, made on the second finding (most scans have at most one). */
+  /** HMAC-SHA-256 under `key`, made on the first finding (its pads hashed once per scanner). */
   mac: ((secret: string) => string) | undefined;
+  readonly leaf: LeafContext;
+  readonly window: LeafContext;
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+}
+
+interface Scan {
+  readonly compiled: Compiled;
   readonly leaf: LeafContext;
   readonly window: LeafContext;
   readonly maxBytes: number;
@@ -40,7 +49,7 @@ interface Scan {
   truncated: boolean;
 }
 
-function createScan(options: ScanOptions): Scan {
+function compile(options: ScanOptions): Compiled {
   const known = optionRules(options);
   return {
     key: options.fingerprintKey,
@@ -49,6 +58,16 @@ function createScan(options: ScanOptions): Scan {
     window: { index: RULE_INDEX, extraRules: known, decode: false },
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+  };
+}
+
+function createScan(compiled: Compiled): Scan {
+  return {
+    compiled,
+    leaf: compiled.leaf,
+    window: compiled.window,
+    maxBytes: compiled.maxBytes,
+    maxDepth: compiled.maxDepth,
     findings: [],
     seen: new Set(),
     bytes: 0,
@@ -68,11 +87,10 @@ function add(scan: Scan, hit: LeafHit, asSent: string, path: string): void {
   scan.findings.push(toFinding(hit, asSent, path, fingerprintOf(scan, hit.secret)));
 }
 
-/** One HMAC for a scan's first finding; from the second on, the key's pads are hashed once. */
+/** HMAC under the scanner's key (its pads hashed on the first finding, once per scanner). */
 function fingerprintOf(scan: Scan, secret: string): string {
-  if (scan.findings.length === 0) return fingerprint(scan.key, secret);
-  scan.mac ??= fingerprinter(scan.key);
-  return scan.mac(secret);
+  scan.compiled.mac ??= fingerprinter(scan.compiled.key);
+  return scan.compiled.mac(secret);
 }
 
 /** A finding already covers part of `[start, end)` of the string at `path` (its own scan won). */
@@ -105,9 +123,17 @@ function scanString(scan: Scan, value: string, path: string, depth: number, hint
   return result.hits.length;
 }
 
+/** The last character other than JSON whitespace is `]` or `}` (else `JSON.parse` would fail). */
+function endsLikeJson(value: string): boolean {
+  let i = value.length - 1;
+  for (let c = value.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = value.charCodeAt(--i));
+  const last = value.charCodeAt(i);
+  return last === 93 || last === 125;
+}
+
 /** A string that is itself a JSON object or array (agents write JSON files) is walked as JSON. */
 function parseEmbeddedJson(value: string): object | undefined {
-  if (!/^\s*[[{]/.test(value)) return undefined;
+  if (!/^\s*[[{]/.test(value) || !endsLikeJson(value)) return undefined;
   try {
     const parsed: unknown = JSON.parse(value);
     return parsed !== null && typeof parsed === "object" ? parsed : undefined;
@@ -202,16 +228,36 @@ function result(scan: Scan): ScanResult {
   return scan.truncated ? { ...base, truncated: true } : base;
 }
 
-/** Scans every string leaf and key of a JSON value; paths are relative to the value (`a.b[0]`). */
-export function scanJson(value: unknown, options: ScanOptions): ScanResult {
-  const scan = createScan(options);
-  walk(scan, value, "", 0);
-  return result(scan);
+/** A scanner bound to one `ScanOptions` (extra rules compiled, fingerprint key prepared once). */
+export interface Scanner {
+  /** Scans every string leaf and key of a JSON value; paths are relative to the value (`a.b[0]`). */
+  scanJson(value: unknown): ScanResult;
+  /** Scans a text (a prompt, a file body); findings carry `path`. JSON texts are also walked. */
+  scanText(text: string, path: string): ScanResult;
 }
 
-/** Scans a text (a prompt, a file body); findings carry `path`. JSON texts are also walked. */
+export function createScanner(options: ScanOptions): Scanner {
+  const compiled = compile(options);
+  return {
+    scanJson: (value) => {
+      const scan = createScan(compiled);
+      walk(scan, value, "", 0);
+      return result(scan);
+    },
+    scanText: (text, path) => {
+      const scan = createScan(compiled);
+      scanString(scan, text, path, 0);
+      return result(scan);
+    },
+  };
+}
+
+/** `createScanner(options).scanJson(value)`: for one-off calls (a `Scanner` reuses its setup). */
+export function scanJson(value: unknown, options: ScanOptions): ScanResult {
+  return createScanner(options).scanJson(value);
+}
+
+/** `createScanner(options).scanText(text, path)`. */
 export function scanText(text: string, path: string, options: ScanOptions): ScanResult {
-  const scan = createScan(options);
-  scanString(scan, text, path, 0);
-  return result(scan);
+  return createScanner(options).scanText(text, path);
 }

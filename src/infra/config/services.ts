@@ -7,6 +7,7 @@ import {
   type GatewayPolicies,
   loadGatewayPolicies,
 } from "./gateway_policies_schema.ts";
+import { secretScanSettings } from "./secret_scan_schema.ts";
 import { parseYaml } from "./yaml_file.ts";
 import { validate } from "./zod_problems.ts";
 
@@ -39,7 +40,7 @@ export const STAGE_IDS = [
 
 const enabled = { enabled: z.boolean().default(true) };
 const stageSettings = z.strictObject({
-  secret_scan: z.strictObject({ ...enabled }).prefault({}),
+  secret_scan: secretScanSettings,
   scope_check: z.strictObject({
     ...enabled,
     admin_only_prefixes: z.array(z.string().min(1)).default(["mcp__systemprompt__"]),
