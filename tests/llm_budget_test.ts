@@ -41,6 +41,7 @@ providers:
   assert.ok(admitted <= 10, `${admitted} admitted`);
   assert.ok(admitted >= 1);
   assert.equal(fake.requests.length, admitted);
+  await gw.ctx.llmCalls.flush();
   const window = await gw.ctx.db.one<{ spent_micros: number; reserved_micros: number; limit_micros: number }>(
     "select spent_micros, reserved_micros, limit_micros from llm_budget_windows where budget = 'team'",
   );
@@ -86,6 +87,7 @@ providers:
     messages: [{ role: "user", content: "x" }],
   });
   for await (const _ of streamed) { /* drain */ }
+  await gw.ctx.llmCalls.flush();
   const rows = await gw.ctx.db.many<Record<string, unknown>>(
     `select provider, model, input_tokens, output_tokens, cache_read_tokens, cost_microdollars, stream
      from ai_requests order by created_at`,
@@ -152,6 +154,7 @@ providers:
   assert.equal(row!.decision, "allow");
   const budget = row!.evaluated_rules.chain.find((e) => e.policy_id === "budget")!;
   assert.match(budget.detail, /shadow: watch would deny/);
+  await gw.ctx.llmCalls.flush();
   const window = await gw.ctx.db.one<{ spent_micros: number; reserved_micros: number }>(
     "select spent_micros, reserved_micros from llm_budget_windows where budget = 'watch'",
   );

@@ -86,6 +86,7 @@ Deno.test(`llm gemini (${mode}): Anthropic SDK → Gemini-wire upstream, whole, 
     ],
   });
   assert.equal(answer.content[0]?.type === "text" && answer.content[0].text, "tool said: Oslo");
+  await s.gw.ctx.llmCalls.flush();
   const rows = await s.gw.ctx.db.many<{ provider: string; cost_microdollars: number }>(
     "select provider, cost_microdollars from ai_requests order by created_at",
   );

@@ -106,6 +106,7 @@ Deno.test(`llm governance (${mode}): a PEM key in the prompt is denied in each d
   ]);
   assert.equal(rows[0]!.evaluated_rules.target["surface"], "llm");
   assert.equal(rows[0]!.evaluated_rules.target["route"], "claude");
+  await s.gw.ctx.llmCalls.flush();
   const ai = await s.gw.ctx.db.many<{ status: string; cost_microdollars: number }>(
     "select status, cost_microdollars from ai_requests",
   );
@@ -257,6 +258,7 @@ Deno.test(`llm governance (${mode}): credentials, gateway sessions and x-session
   });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.type, "invalid_request_error");
+  await s.gw.ctx.llmCalls.flush();
   const rows = await s.gw.ctx.db.many<{ session_id: string; api_key: string | null }>(
     "select session_id, api_key from ai_requests order by created_at",
   );

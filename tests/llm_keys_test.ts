@@ -44,6 +44,7 @@ providers:
     decision: "allow",
     policy: "default_allow",
   }]);
+  await gw.ctx.llmCalls.flush();
   const [, used] = await gw.ctx.db.many<
     { provider: string; attempts: { provider: string; outcome: string }[] }
   >(

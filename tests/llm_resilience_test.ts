@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
+import type { AppContext } from "@app/context.ts";
 import { openGateway } from "./_fixtures/fake_gateway.ts";
 import { startFakeProvider } from "./_fixtures/fake_provider.ts";
 import { testDbMode } from "./support/db.ts";
@@ -15,8 +16,9 @@ interface Attempt {
   status?: number;
 }
 
-function requests(db: { many<T>(sql: string): Promise<T[]> }) {
-  return db.many<
+async function requests(ctx: AppContext) {
+  await ctx.llmCalls.flush();
+  return await ctx.db.many<
     { status: string; provider: string; attempts: Attempt[]; error: string | null; stream: boolean }
   >(
     "select status, provider, attempts, error, stream from ai_requests order by created_at",
@@ -62,7 +64,7 @@ providers:
   });
   assert.equal(fellBack.content[0]?.type === "text" && fellBack.content[0].text, "echo: b");
   assert.equal(backup.requests[0]!.body["model"], "b");
-  const rows = await requests(gw.ctx.db);
+  const rows = await requests(gw.ctx);
   assert.deepEqual(rows.map((r) => [r.status, r.provider]), [["completed", "flaky"], [
     "completed",
     "backup",
@@ -83,7 +85,7 @@ providers:
     client.messages.create({ model: "flaky-1", max_tokens: 5, messages: [{ role: "user", content: "c" }] }),
     (error: unknown) => error instanceof Anthropic.APIError && error.status === 502,
   );
-  assert.equal((await requests(gw.ctx.db)).at(-1)!.status, "failed");
+  assert.equal((await requests(gw.ctx)).at(-1)!.status, "failed");
 });
 
 Deno.test(`llm resilience (${mode}): an upstream slower than the route deadline → 504 after the retries`, async () => {
@@ -103,7 +105,7 @@ providers:
     client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] }),
     (error: unknown) => error instanceof OpenAI.APIError && error.status === 504,
   );
-  const [row] = await requests(gw.ctx.db);
+  const [row] = await requests(gw.ctx);
   assert.equal(row!.status, "failed");
   assert.deepEqual(row!.attempts.map((a) => a.outcome), ["timeout", "timeout"]);
 });
@@ -135,7 +137,7 @@ providers:
     .finalMessage();
   assert.ok(performance.now() - started > 500, "the stream outlived the 250 ms deadline");
   assert.equal(message.content[0]?.type === "text" && message.content[0].text, "tick ".repeat(12));
-  assert.equal((await requests(gw.ctx.db))[0]!.status, "completed");
+  assert.equal((await requests(gw.ctx))[0]!.status, "completed");
 });
 
 Deno.test(`llm resilience (${mode}): a client that disconnects mid-stream aborts the upstream`, async () => {
@@ -169,10 +171,10 @@ providers:
   await reader.cancel().catch(() => {});
   for (let i = 0; i < 100 && !(fake.streams[0]?.aborted); i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(fake.streams[0]?.aborted, true, "the upstream stream was cancelled");
-  let rows = await requests(gw.ctx.db);
+  let rows = await requests(gw.ctx);
   for (let i = 0; i < 50 && rows.length === 0; i++) {
     await new Promise((r) => setTimeout(r, 20));
-    rows = await requests(gw.ctx.db);
+    rows = await requests(gw.ctx);
   }
   assert.equal(rows[0]?.status, "failed");
   assert.equal(rows[0]?.error, "client closed the stream");
@@ -222,6 +224,7 @@ providers:
     );
   }
   assert.ok(pieces > 3, `streamed in ${pieces} pieces`);
+  await gw.ctx.llmCalls.flush();
   const logged = JSON.stringify(await gw.ctx.db.many("select * from ai_requests"));
   assert.ok(!logged.includes(PROVIDER_KEY) && !logged.includes(AWS_KEY));
   const events = JSON.stringify(await gw.ctx.db.many("select payload from event_outbox"));

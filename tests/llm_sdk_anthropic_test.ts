@@ -66,7 +66,7 @@ Deno.test(`llm sdk (${mode}): Anthropic SDK → /v1/messages → OpenAI-wire ups
     },
     { role: "tool", tool_call_id: call.id, content: "sunny" },
   ]);
-  const rows = await aiRows(s.gw.ctx.db, 3);
+  const rows = await aiRows(s.gw.ctx, 3);
   assert.equal(rows.length, 3);
   assert.deepEqual(
     { ...rows[0]!, trace_id: "" },
@@ -118,7 +118,7 @@ Deno.test(`llm sdk (${mode}): Anthropic SDK streams text and tool use through an
   const call = toolMessage.content.find((b) => b.type === "tool_use");
   assert.ok(call && call.type === "tool_use");
   assert.deepEqual(call.input, { city: "Paris" });
-  const rows = await aiRows(s.gw.ctx.db, 2);
+  const rows = await aiRows(s.gw.ctx, 2);
   assert.deepEqual(
     rows.map((r) => [r.status, r.stream, r.input_tokens, r.output_tokens, r.cost_microdollars]),
     [

@@ -62,7 +62,7 @@ Deno.test(`llm sdk (${mode}): OpenAI SDK → /v1/chat/completions → Anthropic-
     },
     { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "sunny" }] },
   ]);
-  const rows = await aiRows(s.gw.ctx.db);
+  const rows = await aiRows(s.gw.ctx);
   assert.equal(rows[0]!.cost_microdollars, 141); // 12 × 3 + 7 × 15
   assert.equal(rows[0]!.provider, "fake-anthropic");
 });
@@ -102,7 +102,7 @@ Deno.test(`llm sdk (${mode}): OpenAI SDK streams text and tool calls through an 
   assert.equal(call.function.name, "get_weather");
   assert.deepEqual(JSON.parse(call.function.arguments), { city: "Paris" });
   assert.equal(completion.choices[0]?.finish_reason, "tool_calls");
-  const rows = await aiRows(s.gw.ctx.db, 2);
+  const rows = await aiRows(s.gw.ctx, 2);
   assert.deepEqual(rows.map((r) => [r.status, r.stream, r.cost_microdollars]), [
     ["completed", true, 141],
     ["completed", true, 141],

@@ -14,7 +14,8 @@ import { createScannerPort } from "./scanner_port.ts";
 import type { Vault } from "@domain/vault/mod.ts";
 import { openAppVault } from "./vault_open.ts";
 import { createLlmRuntime, type LlmRuntime } from "./llm_runtime.ts";
-import { createLlmBudgetPort } from "./llm_budget.ts";
+import { createLlmBudgetPort, staleReservationBound } from "./llm_budget.ts";
+import { type CallRecorder, createCallRecorder } from "./llm_recorder.ts";
 import type { McpHub } from "./mcp_hub.ts";
 import { createMcpHub, mcpPolicyPorts } from "./mcp_context.ts";
 import {
@@ -53,6 +54,8 @@ export interface AppContext extends AsyncDisposable {
   readonly vault: Vault;
   /** The provider gateway's providers, routes and gateway policies (ISSUE 7). */
   readonly llm: LlmRuntime;
+  /** Writes finished gateway calls (settlement + `ai_requests`) off the latency path; flushed on dispose. */
+  readonly llmCalls: CallRecorder;
   /** The MCP gateway: registry, supervised upstreams (child processes) and tool catalogues. */
   readonly mcp: McpHub;
 }
@@ -119,6 +122,7 @@ export async function assembleAppContext(
     throw error;
   });
   metrics.gauge("audit_queue_depth", "Decisions accepted but not yet durable", () => audit.depth());
+  const llmCalls = createCallRecorder({ db, log: input.log });
   const mcp = createMcpHub({ ...input, db, metrics, vault, instanceId, version: input.build.version });
   return {
     config: input.config,
@@ -133,6 +137,7 @@ export async function assembleAppContext(
     users: createUserRepo(db),
     vault,
     llm,
+    llmCalls,
     metrics,
     policy: buildPolicy(input.config.services.governance, input.config.services.accessControl, {
       scanner: createScannerPort(
@@ -145,12 +150,14 @@ export async function assembleAppContext(
         limiter: createSqlRateLimiter(db),
         policies: llm.policies,
         log: input.log,
+        staleReservationMs: staleReservationBound(llm),
       }),
       ...mcpPolicyPorts(input.config, mcp),
     }),
     mcp,
     [Symbol.asyncDispose]: async () => {
       await mcp[Symbol.asyncDispose]();
+      await llmCalls[Symbol.asyncDispose]();
       await sync.stop();
       await audit[Symbol.asyncDispose]();
       vault[Symbol.dispose]();

@@ -1,28 +1,54 @@
 import type { BudgetPort, BudgetVerdict, Charge, RateLimiter, Subject } from "@domain/governance/mod.ts";
-import { bindBudgets, bindQuotas, type Caller, formatUsd, reserveBudgets } from "@domain/llm/mod.ts";
+import {
+  bindBudgets,
+  bindQuotas,
+  type Caller,
+  formatUsd,
+  reclaimStaleReservations,
+  reserveBudgets,
+  type RouteTable,
+} from "@domain/llm/mod.ts";
 import type { GatewayPolicies } from "@infra/config/gateway_policies_schema.ts";
 import type { Queryable } from "@infra/db/db.ts";
 import type { Logger } from "@shared/logger.ts";
+import { createReserveQueue, type ReserveFn } from "./llm_reserve_queue.ts";
 
 /**
  * The `budget` stage for LLM calls: request quotas (rolling windows, the rate limiter's SQL), then
  * one atomic reservation of the estimated maximum cost in every budget that binds the caller
- * (`sp_llm_budget_reserve`). Shadow budgets never deny; a would-be denial is logged and noted in
- * the stage detail. Deny texts end with `retry after <n>ms|s` (the gateway's `retry-after`).
+ * (`sp_llm_budget_reserve`, group-committed by llm_reserve_queue.ts). Shadow budgets never deny;
+ * a would-be denial is logged and noted in the stage detail. Deny texts end with `retry after <n>ms|s` (the gateway's `retry-after`).
+ *
+ * A process that dies between reserving and settling leaves its reservations held. Before a budget
+ * denies, reservations older than `staleReservationMs` are reclaimed (released) and the reservation
+ * is tried once more, so a crash never costs more than that bound of held budget — and the happy
+ * path pays nothing for it. The bound must exceed the longest a live call can hold a reservation
+ * (`staleReservationBound`: the route deadlines with every retry, plus a margin).
  */
 export interface LlmBudgetDeps {
   readonly db: Queryable;
   readonly limiter: RateLimiter;
   readonly policies: GatewayPolicies;
   readonly log: Logger;
+  /** Default 30 minutes. */
+  readonly staleReservationMs?: number;
+}
+
+const STALE_MARGIN_MS = 10 * 60_000;
+
+/** How old a reservation must be to belong to a dead process: 2 × every try's deadline + 10 min. */
+export function staleReservationBound(runtime: { table: RouteTable; retries: number }): number {
+  const deadlines = [runtime.table.timeoutMs, ...runtime.table.routes.map((r) => r.timeoutMs ?? 0)];
+  return STALE_MARGIN_MS + 2 * (runtime.retries + 1) * Math.max(...deadlines);
 }
 
 export function createLlmBudgetPort(deps: LlmBudgetDeps): BudgetPort {
-  return { admit: (subject, charge, dryRun) => admit(deps, subject, charge, dryRun) };
+  const reserve = createReserveQueue(deps.db);
+  return { admit: (subject, charge, dryRun) => admit({ ...deps, reserve }, subject, charge, dryRun) };
 }
 
 async function admit(
-  deps: LlmBudgetDeps,
+  deps: LlmBudgetDeps & { readonly reserve: ReserveFn },
   subject: Subject,
   charge: Charge,
   dryRun: boolean,
@@ -34,7 +60,12 @@ async function admit(
   const budgets = bindBudgets(deps.policies, caller);
   if (budgets.length === 0) return { admitted: true, detail: [...notes, "no budget applies"].join("; ") };
   const estimate = charge.estimateMicros;
-  const r = await reserveBudgets(deps.db, charge.reservationId, budgets, estimate, dryRun);
+  let r = dryRun
+    ? await reserveBudgets(deps.db, charge.reservationId, budgets, estimate, true)
+    : await deps.reserve({ reservationId: charge.reservationId, budgets, amountMicros: estimate });
+  if (!r.admitted && await reclaimStale(deps) > 0) {
+    r = await reserveBudgets(deps.db, charge.reservationId, budgets, estimate, dryRun);
+  }
   if (!r.admitted) {
     const b = r.budget;
     return {
@@ -59,6 +90,12 @@ async function admit(
   }
   notes.push(`reserved ${formatUsd(estimate)} in ${budgets.map((b) => b.name).join(", ")}`);
   return { admitted: true, detail: notes.join("; ") };
+}
+
+async function reclaimStale(deps: LlmBudgetDeps): Promise<number> {
+  const released = await reclaimStaleReservations(deps.db, deps.staleReservationMs ?? 30 * 60_000);
+  if (released > 0) deps.log.warn("llm.budget_reservations_reclaimed", { reservations: released });
+  return released;
 }
 
 /** One rolling-window charge per quota that binds the caller; the first exhausted one denies. */

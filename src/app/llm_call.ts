@@ -1,5 +1,6 @@
 import { decide, type DecideDeps, type Outcome, type Verdict } from "./govern.ts";
 import {
+  bindBudgets,
   buildUpstreamCall,
   type CallerWire,
   type Candidate,
@@ -61,14 +62,13 @@ const EVENTS: Record<Dialect, string> = {
 };
 
 export async function serveLlmCall(deps: LlmCallDeps, input: LlmCallInput): Promise<LlmReply> {
-  const call = prepareCall(deps, input);
-  const outcome = await decide(
-    deps,
-    governedCall(call, input),
-    await presetVerdict(deps, input.caller, call),
-  );
+  const prepared = prepareCall(deps, input);
+  const preset = await presetVerdict(deps, input.caller, prepared);
+  // A preset deny skips the chain, so nothing was reserved and there is nothing to settle.
+  const call = preset ? { ...prepared, facts: { ...prepared.facts, reserved: false } } : prepared;
+  const outcome = await decide(deps, governedCall(call, input), preset);
   if (outcome.decision === "deny") {
-    await finishCall(deps, call.facts, {
+    finishCall(deps, call.facts, {
       status: "denied",
       candidate: call.route.candidates[0],
       decisionId: outcome.decisionId,
@@ -118,6 +118,7 @@ function prepareCall(deps: LlmCallDeps, input: LlmCallInput): PreparedCall {
     stream: request.stream === true,
     traceId: input.traceId,
     reservationId: newUuidV7(deps.clock.now().getTime()),
+    reserved: bindsBudget(deps.runtime.policies, input.caller.principal),
     startedAt,
   };
   const estimate = estimateMicros(prompt.length, maxTokensFor(request, primary), primary.model?.pricing);
@@ -153,6 +154,19 @@ function governedCall(call: PreparedCall, input: LlmCallInput) {
       estimate_micros: call.estimateMicros,
     },
   };
+}
+
+/** Whether the budget stage will reserve for this caller (same policies and caller as llm_budget.ts). */
+function bindsBudget(policies: LlmRuntime["policies"], principal: GatewayCaller["principal"]): boolean {
+  const caller = {
+    userId: principal.userId,
+    email: principal.email,
+    roles: principal.roles,
+    department: principal.department,
+    agentId: principal.agentId,
+    apiKey: apiKeyPrefix(principal),
+  };
+  return policies.budgets.length > 0 && bindBudgets(policies, caller).length > 0;
 }
 
 function parseCallerRequest(input: LlmCallInput): LlmRequest {

@@ -62,7 +62,7 @@ export async function executeCall(deps: LlmCallDeps, x: ExecuteInput): Promise<L
     }, x.signal);
   } catch (error) {
     const candidate = x.route.candidates[0];
-    await finishCall(deps, x.facts, {
+    finishCall(deps, x.facts, {
       status: "failed",
       candidate,
       decisionId: x.decisionId,
@@ -87,8 +87,8 @@ function streamAnswer(
     open,
     find,
     encode: createFrameEncoder(x.wire.dialect, { created, includeUsage: wantsStreamUsage(x.wire.raw) }),
-    onEnd: async (tally, error) => {
-      await finishCall(deps, x.facts, {
+    onEnd: (tally, error) => {
+      finishCall(deps, x.facts, {
         status: error === undefined ? "completed" : "failed",
         candidate: open.candidate,
         decisionId: x.decisionId,
@@ -113,7 +113,7 @@ async function wholeAnswer(
   try {
     text = await open.response.text();
   } catch (error) {
-    await finishCall(deps, x.facts, { ...base, status: "failed", error: "upstream body failed" });
+    finishCall(deps, x.facts, { ...base, status: "failed", error: "upstream body failed" });
     throw x.signal.aborted
       ? error
       : new AppError("llm.upstream_failed", "the model provider's answer was cut off");
@@ -124,10 +124,10 @@ async function wholeAnswer(
   try {
     message = redactMessage(decodeUpstreamMessage(open.candidate, parseJsonBody(text)), find);
   } catch {
-    await finishCall(deps, x.facts, { ...base, status: "failed", error: "upstream answer is not JSON" });
+    finishCall(deps, x.facts, { ...base, status: "failed", error: "upstream answer is not JSON" });
     throw new AppError("llm.upstream_failed", "the model provider answered with something other than JSON");
   }
-  await finishCall(deps, x.facts, {
+  finishCall(deps, x.facts, {
     ...base,
     status: "completed",
     usage: message.usage,

@@ -5,8 +5,6 @@ import {
   type Candidate,
   costMicros,
   type Dialect,
-  insertAiRequest,
-  settleBudgets,
   type StopReason,
   type Usage,
   ZERO_USAGE,
@@ -14,18 +12,19 @@ import {
 import type { Db } from "@infra/db/db.ts";
 import type { MetricsRegistry } from "@infra/metrics/registry.ts";
 import type { Clock } from "@shared/clock.ts";
-import { describeError } from "@shared/errors.ts";
 import { newUuidV7 } from "@shared/ids.ts";
 import type { Logger } from "@shared/logger.ts";
+import type { CallRecorder } from "./llm_recorder.ts";
 import { apiKeyPrefix } from "./llm_sessions.ts";
 
 /**
- * The end of every governed `/v1` call: settle the budget reservation with the actual cost (0
- * releases it) and write the `ai_requests` row (+ `llm.request` event) under the call's trace.
- * Failures here are logged, never thrown: the caller already has (or is getting) its answer.
+ * The end of every governed `/v1` call: cost it, count it, and hand the budget settlement (actual
+ * cost; 0 releases) and the `ai_requests` row (+ `llm.request` event) to the call recorder, which
+ * writes them off the latency path (llm_recorder.ts). Never throws.
  */
 export interface RecordDeps {
   readonly db: Db;
+  readonly recorder: CallRecorder;
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: Pick<MetricsRegistry, "counter">;
@@ -40,6 +39,8 @@ export interface CallFacts {
   readonly stream: boolean;
   readonly traceId: string;
   readonly reservationId: string;
+  /** A budget bound the caller when the chain ran, so the budget stage reserved under `reservationId`. */
+  readonly reserved: boolean;
   /** `performance.now()` when the request arrived. */
   readonly startedAt: number;
 }
@@ -54,14 +55,9 @@ export interface CallEnd {
   readonly attempts?: readonly AttemptRecord[];
 }
 
-export async function finishCall(deps: RecordDeps, facts: CallFacts, end: CallEnd): Promise<number> {
+export function finishCall(deps: RecordDeps, facts: CallFacts, end: CallEnd): number {
   const usage = end.usage ?? ZERO_USAGE;
   const cost = end.status === "denied" ? 0 : costMicros(usage, end.candidate.model?.pricing);
-  try {
-    await settleBudgets(deps.db, facts.reservationId, cost);
-  } catch (error) {
-    deps.log.error("llm.settle_failed", { trace_id: facts.traceId, error: describeError(error) });
-  }
   const provider = end.candidate.provider.name;
   deps.metrics.counter("llm_requests_total", "Gateway calls by provider and status", {
     provider,
@@ -70,11 +66,10 @@ export async function finishCall(deps: RecordDeps, facts: CallFacts, end: CallEn
   if (cost > 0) {
     deps.metrics.counter("llm_cost_microdollars_total", "Settled gateway cost", { provider }, cost);
   }
-  try {
-    await insertAiRequest(deps.db, requestRecord(deps.clock.now(), facts, end, usage, cost));
-  } catch (error) {
-    deps.log.error("llm.record_failed", { trace_id: facts.traceId, error: describeError(error) });
-  }
+  deps.recorder.record({
+    row: requestRecord(deps.clock.now(), facts, end, usage, cost),
+    settle: facts.reserved ? { reservationId: facts.reservationId, actualMicros: cost } : null,
+  });
   return cost;
 }
 

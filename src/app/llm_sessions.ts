@@ -1,4 +1,4 @@
-import { findGatewaySession, insertGatewaySession } from "@domain/llm/mod.ts";
+import { findGatewaySession, type GatewaySession, insertGatewaySession } from "@domain/llm/mod.ts";
 import type { Principal } from "@domain/identity/mod.ts";
 import type { Queryable } from "@infra/db/db.ts";
 import type { Clock } from "@shared/clock.ts";
@@ -19,6 +19,23 @@ export interface GatewayAuthDeps {
   readonly authenticate: (credentials: Credentials, audiences: readonly string[]) => Promise<AuthVerdict>;
   readonly db: Queryable;
   readonly clock: Clock;
+  /** Minted sessions already read (they are never changed, only expire): one lookup per session. */
+  readonly sessionMemo?: Map<string, GatewaySession>;
+}
+
+const SESSION_MEMO_MAX = 4_096;
+
+/** A gateway session by id: from the memo, else the database (remembered when found). */
+async function sessionById(deps: GatewayAuthDeps, id: string): Promise<GatewaySession | undefined> {
+  const memo = deps.sessionMemo;
+  const known = memo?.get(id);
+  if (known) return known;
+  const session = await findGatewaySession(deps.db, id);
+  if (session && memo) {
+    if (memo.size >= SESSION_MEMO_MAX) memo.clear();
+    memo.set(id, session);
+  }
+  return session;
 }
 
 export interface GatewayCaller {
@@ -36,7 +53,7 @@ export async function authenticateGatewayCaller(
   if (!wanted || wanted === principal.sessionId) return { principal, sessionId: principal.sessionId };
   const prefix = apiKeyPrefix(principal);
   if (prefix !== null) {
-    const session = await findGatewaySession(deps.db, wanted);
+    const session = await sessionById(deps, wanted);
     const valid = session !== undefined && session.apiKey === prefix && session.userId === principal.userId &&
       session.expiresAt.getTime() > deps.clock.now().getTime();
     if (valid) return { principal, sessionId: wanted };

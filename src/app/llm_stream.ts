@@ -22,7 +22,7 @@ export interface StreamPipe {
   readonly open: OpenUpstream;
   readonly find: FindSecrets;
   readonly encode: (event: StreamEvent) => string;
-  readonly onEnd: (tally: StreamTally, error: string | undefined) => Promise<void>;
+  readonly onEnd: (tally: StreamTally, error: string | undefined) => void;
 }
 
 interface PipeState {
@@ -70,11 +70,11 @@ function emit(state: PipeState, canonical: readonly StreamEvent[]): string {
   return text;
 }
 
-async function end(state: PipeState, error: string | undefined): Promise<void> {
+function end(state: PipeState, error: string | undefined): void {
   if (state.ended) return;
   state.ended = true;
   state.pipe.open.release();
-  await state.pipe.onEnd(state.tally, error);
+  state.pipe.onEnd(state.tally, error);
 }
 
 async function pullNext(
@@ -86,28 +86,25 @@ async function pullNext(
       // The deadline measures the upstream's silence, not how slowly the client reads.
       state.pipe.open.touch();
       const next = await state.events.next();
-      if (next.done || next.value.data === "[DONE]") return await finishStream(state, controller);
+      if (next.done || next.value.data === "[DONE]") return finishStream(state, controller);
       const text = emit(state, state.decoder.push(parseData(next.value.data)));
       if (text) return controller.enqueue(state.bytes.encode(text));
     }
   } catch {
     if (state.cancelled) return;
     const text = emit(state, [CUT_SHORT]);
-    await end(state, "upstream stream failed");
+    end(state, "upstream stream failed");
     controller.enqueue(state.bytes.encode(text));
     controller.close();
   }
 }
 
-async function finishStream(
-  state: PipeState,
-  controller: ReadableStreamDefaultController<Uint8Array>,
-): Promise<void> {
+function finishStream(state: PipeState, controller: ReadableStreamDefaultController<Uint8Array>): void {
   let text = emit(state, state.decoder.finish());
   if (!state.tally.completed && !state.tally.error) text += emit(state, [CUT_SHORT]);
   const { completed, error } = state.tally;
-  // Recorded before the last frame leaves, so a client that saw the end finds the row.
-  await end(state, completed && !error ? undefined : error ?? "upstream stream ended early");
+  // Queued for the recorder before the last frame leaves.
+  end(state, completed && !error ? undefined : error ?? "upstream stream ended early");
   if (text) controller.enqueue(state.bytes.encode(text));
   controller.close();
 }
@@ -115,7 +112,7 @@ async function finishStream(
 async function cancelPipe(state: PipeState): Promise<void> {
   state.cancelled = true;
   state.pipe.open.abort();
-  await end(state, "client closed the stream");
+  end(state, "client closed the stream");
   await state.events.return?.(undefined).catch(() => {});
 }
 

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
+import type { AppContext } from "@app/context.ts";
 import { openGateway } from "./fake_gateway.ts";
 import { type FakeProvider, startFakeProvider } from "./fake_provider.ts";
 
@@ -70,10 +71,11 @@ export interface AiRow {
  * The `ai_requests` rows, waiting (≤ 3 s) until there are `atLeast`: an SDK may stop reading a
  * stream at its last content frame, before the gateway's closing frame (and the row) goes out.
  */
-export async function aiRows(db: { many<T>(sql: string): Promise<T[]> }, atLeast = 0): Promise<AiRow[]> {
+export async function aiRows(ctx: Pick<AppContext, "db" | "llmCalls">, atLeast = 0): Promise<AiRow[]> {
   const deadline = Date.now() + 3_000;
   while (true) {
-    const rows = await db.many<AiRow>(
+    await ctx.llmCalls.flush();
+    const rows = await ctx.db.many<AiRow>(
       `select provider, model, requested_model, status, input_tokens, output_tokens, cost_microdollars, stream, trace_id
        from ai_requests order by created_at`,
     );

@@ -252,8 +252,13 @@ export function mcpSection(r: AllResults): string {
 export function llmSection(r: AllResults): string {
   return surfaceSection(
     "llm: `/v1/messages` through the gateway vs the upstream called directly",
-    "A non-streamed Anthropic Messages request to a fake upstream (its own process, answering at once); for " +
-      "`llm-direct` the `srv` columns are the upstream process. Portkey was not measured.",
+    "A non-streamed Anthropic Messages request to a fake upstream (its own process, answering at once), " +
+      "through our gateway (`llm`), through `npm:@portkey-ai/gateway` on the same upstream (`portkey`, its own " +
+      "process: the `srv` columns are Portkey's) and straight to the upstream (`llm-direct`: the `srv` columns " +
+      "are the upstream's). Portkey's errors, when there are any, are `connection closed by server`, " +
+      "consistent with its Node server's 5 s keep-alive timeout (`Keep-Alive: timeout=5`) closing pooled " +
+      "generator connections that sat idle. " +
+      (r.llm?.portkey?.measured === false ? `${r.llm.portkey.note}.` : ""),
     r.llm,
     "llm",
   );

@@ -1,17 +1,27 @@
 import type { PgServer } from "../support/pg_server.ts";
 import { REPO_ROOT } from "../support/process.ts";
 import { type BenchServer, spawnReady, startBenchServer } from "./bench_env.ts";
-import { measureOverhead, type OverheadResult } from "./overhead.ts";
-import type { BenchOptions } from "./options.ts";
+import type { OverheadResult } from "./overhead.ts";
+import { measurePoint, type PointResult, type Subject } from "./measure.ts";
+import type { BenchOptions, LoadPoint } from "./options.ts";
 import type { QuietGate } from "./quiet.ts";
 
 /**
  * `llm` suite: `POST /v1/messages` (Anthropic wire, not streamed) through the gateway (auth, route,
  * governance with the prompt scanned, provider key from the vault, upstream call, usage and cost
- * recorded) versus the same request sent straight to the fake upstream (fake_upstream.ts, its own
- * process). PostgreSQL server database only. Portkey is not measured (not installed here).
+ * recorded) and through `npm:@portkey-ai/gateway` (portkey_launch.ts, its own process) versus the
+ * same request sent straight to the fake upstream (fake_upstream.ts, its own process). PostgreSQL
+ * server database only. If Portkey cannot start, the suite says why and measures the rest.
  */
-export type LlmResult = OverheadResult;
+export interface LlmResult extends OverheadResult {
+  /** `npm:@portkey-ai/gateway` on the same fake upstream in the same run (null: not attempted). */
+  readonly portkey: {
+    readonly measured: boolean;
+    readonly note: string;
+    /** Portkey minus the direct call at 500 req/s (ms). */
+    readonly overhead: { readonly p50: number; readonly p99: number } | null;
+  } | null;
+}
 
 const KEY = "sk-ant-bench-0123456789abcdef";
 const MARK = "bench-llm-5c1e";
@@ -66,8 +76,62 @@ export async function runLlm(pg: PgServer, options: BenchOptions, gate: QuietGat
   const problem = await probe(server);
   if (problem) {
     console.error(`llm: ${problem}`);
-    return { available: false, note: problem, points: [], overhead: null };
+    return { available: false, note: problem, points: [], overhead: null, portkey: null };
   }
+  await using portkey = await spawnReady<PortkeyReady>(
+    ["--config", `${REPO_ROOT}/deno.json`, `${REPO_ROOT}/tests/bench/portkey_launch.ts`],
+    {},
+    REPO_ROOT,
+  );
+  const portkeyProblem = "error" in portkey.ready
+    ? portkey.ready.error
+    : await probeUrl(`${portkey.ready.url}/v1/messages`, portkeyHeaders(upstream.ready.url));
+  if (portkeyProblem) console.error(`llm: Portkey not measured: ${portkeyProblem}`);
+  const ready = "error" in portkey.ready || portkeyProblem ? undefined : portkey.ready;
+  const subjects = llmSubjects(server, upstream.ready, ready);
+  return await measureAll(server, subjects, options, gate, portkeyProblem);
+}
+
+type PortkeyReady = { url: string; pid: number; spec: string } | { error: string };
+
+function portkeyHeaders(upstream: string): Record<string, string> {
+  return {
+    "anthropic-version": "2023-06-01",
+    "x-api-key": KEY,
+    "x-portkey-provider": "anthropic",
+    "x-portkey-custom-host": `${upstream}/v1`,
+  };
+}
+
+async function probeUrl(url: string, headers: Record<string, string>): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: BODY,
+    });
+    const text = await response.text();
+    return response.status === 200 && text.includes(MARK)
+      ? undefined
+      : `POST /v1/messages answered HTTP ${response.status}: ${text.slice(0, 300)}`;
+  } catch (error) {
+    return `POST /v1/messages failed: ${error}`;
+  }
+}
+
+type Named = Exclude<Subject, string>;
+
+interface LlmSubjects {
+  readonly gateway: Named;
+  readonly direct: Named;
+  readonly portkey: Named | undefined;
+}
+
+function llmSubjects(
+  server: BenchServer,
+  upstream: { url: string; pid: number },
+  portkey: { url: string; pid: number } | undefined,
+): LlmSubjects {
   const base = {
     method: "POST" as const,
     bodies: [BODY],
@@ -77,27 +141,57 @@ export async function runLlm(pg: PgServer, options: BenchOptions, gate: QuietGat
     load: { kind: "closed" as const, concurrency: 1 },
   };
   const headers = { "anthropic-version": "2023-06-01" };
-  const gateway = {
-    name: "llm",
-    spec: {
-      ...base,
-      url: `${server.url}/v1/messages`,
-      headers: { ...headers, authorization: `Bearer ${server.token}` },
-    },
-  };
-  // Straight to the upstream: its process is the one whose CPU and RSS the "srv" columns show.
-  const direct = {
-    name: "llm-direct",
-    spec: {
-      ...base,
-      serverPid: upstream.ready.pid,
-      url: `${upstream.ready.url}/v1/messages`,
-      headers: { ...headers, "x-api-key": KEY },
-    },
-  };
-  return await measureOverhead(server, { governed: gateway, baseline: direct }, {
-    options,
-    gate,
-    note: "gateway vs the same fake upstream called directly",
+  const spec = (name: string, pid: number, url: string, h: Record<string, string>): Named => ({
+    name,
+    spec: { ...base, serverPid: pid, url, headers: h },
   });
+  return {
+    gateway: spec("llm", server.pid, `${server.url}/v1/messages`, {
+      ...headers,
+      authorization: `Bearer ${server.token}`,
+    }),
+    // Straight to the upstream: its process is the one whose CPU and RSS the "srv" columns show.
+    direct: spec("llm-direct", upstream.pid, `${upstream.url}/v1/messages`, { ...headers, "x-api-key": KEY }),
+    portkey: portkey &&
+      spec("portkey", portkey.pid, `${portkey.url}/v1/messages`, portkeyHeaders(upstream.url)),
+  };
+}
+
+/** Each point measures the gateway, Portkey and the direct call back to back (same machine state). */
+async function measureAll(
+  server: BenchServer,
+  s: LlmSubjects,
+  options: BenchOptions,
+  gate: QuietGate,
+  portkeyProblem: string | undefined,
+): Promise<LlmResult> {
+  const points: LoadPoint[] = [
+    { label: "500/s", load: { kind: "open", rate: 500 }, headline: true },
+    ...(options.quick
+      ? []
+      : [{ label: "c=50", load: { kind: "closed", concurrency: 50 }, headline: false } as const]),
+  ];
+  const results: PointResult[] = [];
+  for (const point of points) {
+    for (const subject of [s.gateway, s.portkey, s.direct]) {
+      if (subject) results.push(await measurePoint(server, subject, point, options, gate));
+    }
+  }
+  const at500 = (name: string) => results.find((r) => r.route === name && r.point === "500/s")?.median;
+  const over = (name: string) => {
+    const g = at500(name);
+    const b = at500(s.direct.name);
+    return g && b
+      ? { p50: Math.round((g.p50 - b.p50) * 1000) / 1000, p99: Math.round((g.p99 - b.p99) * 1000) / 1000 }
+      : null;
+  };
+  return {
+    available: true,
+    note: "gateway and Portkey vs the same fake upstream called directly",
+    points: results,
+    overhead: over(s.gateway.name),
+    portkey: portkeyProblem
+      ? { measured: false, note: `Portkey not measured: ${portkeyProblem}`, overhead: null }
+      : { measured: true, note: "npm:@portkey-ai/gateway@1.15.2 (Deno)", overhead: over("portkey") },
+  };
 }

@@ -80,8 +80,13 @@ export {
   findGatewaySession,
   type GatewaySession,
   insertAiRequest,
+  insertAiRequests,
   insertGatewaySession,
+  reclaimStaleReservations,
   type Reservation,
+  type ReservationRequest,
   reserveBudgets,
+  reserveBudgetsBatch,
   settleBudgets,
+  settleBudgetsBatch,
 } from "./repo.ts";

@@ -1,6 +1,9 @@
-import insertRequestSql from "@sql/queries/llm/insert_ai_request.sql" with { type: "text" };
+import insertRequestsSql from "@sql/queries/llm/insert_ai_requests.sql" with { type: "text" };
+import reclaimSql from "@sql/queries/llm/reclaim_stale_reservations.sql" with { type: "text" };
 import reserveSql from "@sql/queries/llm/reserve_budget.sql" with { type: "text" };
+import reserveBatchSql from "@sql/queries/llm/reserve_budgets_batch.sql" with { type: "text" };
 import settleSql from "@sql/queries/llm/settle_budget.sql" with { type: "text" };
+import settleBatchSql from "@sql/queries/llm/settle_budgets_batch.sql" with { type: "text" };
 import insertSessionSql from "@sql/queries/llm/insert_gateway_session.sql" with { type: "text" };
 import findSessionSql from "@sql/queries/llm/find_gateway_session.sql" with { type: "text" };
 import type { Queryable } from "@infra/db/db.ts";
@@ -41,33 +44,49 @@ export interface AiRequestRecord {
 }
 
 export async function insertAiRequest(db: Queryable, r: AiRequestRecord): Promise<void> {
-  await db.query(insertRequestSql, [
-    r.id,
-    r.userId,
-    r.sessionId,
-    r.agentId,
-    r.department,
-    r.apiKey,
-    r.provider,
-    r.model,
-    r.requestedModel,
-    r.routeId,
-    r.dialect,
-    r.stream,
-    r.usage.input_tokens,
-    r.usage.output_tokens,
-    r.usage.cache_read_input_tokens,
-    r.usage.cache_creation_input_tokens,
-    r.costMicros,
-    Math.round(r.latencyMs),
-    r.status,
-    r.stopReason,
-    r.error,
-    JSON.stringify(r.attempts),
-    r.decisionId,
-    r.traceId,
-    r.createdAt,
-  ]);
+  await insertAiRequests(db, [r]);
+}
+
+/** Many rows (and their `llm.request` events) in one statement: the call recorder's group commit. */
+export async function insertAiRequests(db: Queryable, records: readonly AiRequestRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await db.query(insertRequestsSql, [JSON.stringify(records.map(columnsOf))]);
+}
+
+function columnsOf(r: AiRequestRecord): Record<string, unknown> {
+  return {
+    id: r.id,
+    user_id: r.userId,
+    session_id: r.sessionId,
+    agent_id: r.agentId,
+    department: r.department,
+    api_key: r.apiKey,
+    provider: r.provider,
+    model: r.model,
+    requested_model: r.requestedModel,
+    route_id: r.routeId,
+    dialect: r.dialect,
+    stream: r.stream,
+    input_tokens: r.usage.input_tokens,
+    output_tokens: r.usage.output_tokens,
+    cache_read_tokens: r.usage.cache_read_input_tokens,
+    cache_creation_tokens: r.usage.cache_creation_input_tokens,
+    cost_microdollars: r.costMicros,
+    latency_ms: Math.round(r.latencyMs),
+    status: r.status,
+    stop_reason: r.stopReason,
+    error: r.error,
+    attempts: r.attempts,
+    decision_id: r.decisionId,
+    trace_id: r.traceId,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+/** Releases reservations older than `olderThanMs` (a crashed process's); how many were released. */
+export async function reclaimStaleReservations(db: Queryable, olderThanMs: number): Promise<number> {
+  const row = await db.one<{ reservations: number }>(reclaimSql, [olderThanMs]);
+  return row.reservations;
 }
 
 export type Reservation =
@@ -105,6 +124,35 @@ export async function reserveBudgets(
     amountMicros,
     dryRun,
   ]);
+  return reservationOf(row, budgets);
+}
+
+export interface ReservationRequest {
+  readonly reservationId: string;
+  readonly budgets: readonly BoundBudget[];
+  readonly amountMicros: number;
+}
+
+/** `reserveBudgets` for several calls in one statement, in order, each as if alone (never dry). */
+export async function reserveBudgetsBatch(
+  db: Queryable,
+  requests: readonly ReservationRequest[],
+): Promise<Reservation[]> {
+  const json = JSON.stringify(requests.map((r) => ({
+    id: r.reservationId,
+    budgets: r.budgets.map((b) => b.name),
+    keys: r.budgets.map((b) => b.key),
+    windows: r.budgets.map((b) => b.window),
+    limits: r.budgets.map((b) => String(b.limitMicros)),
+    enforce: r.budgets.map((b) => String(b.enforce)),
+    amount: r.amountMicros,
+  })));
+  const rows = await db.many<ReserveRow & { n: number }>(reserveBatchSql, [json]);
+  if (rows.length !== requests.length) throw new Error(`reserved ${rows.length} of ${requests.length}`);
+  return rows.map((row, i) => reservationOf(row, requests[i]!.budgets));
+}
+
+function reservationOf(row: ReserveRow, budgets: readonly BoundBudget[]): Reservation {
   if (row.admitted) return { admitted: true, shadowExceeded: row.shadow ?? [] };
   const budget = budgets[row.failed - 1]!;
   return {
@@ -113,6 +161,16 @@ export async function reserveBudgets(
     remainingMicros: Number(row.remaining_micros ?? 0),
     retryAfterSeconds: row.retry_after_s,
   };
+}
+
+/** `settleBudgets` for many reservations in one statement (windows locked once, in key order). */
+export async function settleBudgetsBatch(
+  db: Queryable,
+  settlements: readonly { readonly reservationId: string; readonly actualMicros: number }[],
+): Promise<number> {
+  if (settlements.length === 0) return 0;
+  const json = JSON.stringify(settlements.map((s) => ({ id: s.reservationId, actual: s.actualMicros })));
+  return (await db.one<{ settled: number }>(settleBatchSql, [json])).settled;
 }
 
 /** Replaces a reservation by the actual cost (0 releases it); settling twice does nothing. */

@@ -16,7 +16,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { hookDeps, hookRoutes } from "./routes/hooks.ts";
 import { mcpRoutes, startMcpGateway } from "./routes/mcp_routes.ts";
 import { eventRoutes } from "./routes/events.ts";
-import { llmDeps, llmRoutes } from "./routes/llm_routes.ts";
+import { isGatewayPath, llmDeps, llmRoutes } from "./routes/llm_routes.ts";
 
 /** Builds the HTTP application from the context. Routes receive only the slices they need. */
 export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
@@ -28,8 +28,11 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
     onError: (c) =>
       problemResponse(c, new AppError("request.too_large", `request body exceeds ${limit} bytes`)),
   });
-  // The govern hook reads at most the limit itself and answers 200 (a deny) to an oversized body.
-  app.use("*", (c, next) => c.req.path === "/api/public/hooks/govern" ? next() : limiter(c, next));
+  // The govern hook reads at most the limit itself and answers 200 (a deny) to an oversized body;
+  // the provider gateway applies the same limit but answers in the caller's dialect (llm_routes.ts).
+  const ownLimit = (path: string) =>
+    path === "/api/public/hooks/govern" || (ctx.llm.enabled && isGatewayPath(path));
+  app.use("*", (c, next) => ownLimit(c.req.path) ? next() : limiter(c, next));
   app.route("/", healthRoutes({ db: ctx.db, version: ctx.build.version, instanceId: ctx.instanceId }));
   app.get(
     "/metrics",

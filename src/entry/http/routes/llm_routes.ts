@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { AppContext } from "@app/context.ts";
 import { type AuthDeps, authenticate, type Credentials } from "@app/authenticate.ts";
 import { type LlmCallDeps, serveLlmCall } from "@app/llm_call.ts";
@@ -16,10 +17,27 @@ import { dialectError } from "./llm_errors.ts";
  * `/v1/models`, Gemini's `/v1beta/models/{model}:generateContent|:streamGenerateContent`, and
  * `POST /api/public/gateway/sessions`. Decode → `serveLlmCall` → encode; errors in the dialect.
  */
-export type LlmRouteDeps = LlmCallDeps & GatewayAuthDeps;
+export type LlmRouteDeps = LlmCallDeps & GatewayAuthDeps & { readonly bodyLimitBytes: number };
+
+/** The paths this module serves (app.ts leaves their body limit to us). */
+export function isGatewayPath(path: string): boolean {
+  return path.startsWith("/v1/") || path.startsWith("/v1beta/") || path === "/api/public/gateway/sessions";
+}
+
+/** The dialect an error on `path` is written in (before the body is read). */
+function dialectOfPath(path: string): Dialect {
+  if (path.startsWith("/v1beta/")) return "gemini";
+  return path.startsWith("/v1/messages") ? "anthropic" : "openai";
+}
 
 export function llmRoutes(deps: LlmRouteDeps): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
+  const tooLarge = new AppError("request.too_large", `request body exceeds ${deps.bodyLimitBytes} bytes`);
+  const limiter = bodyLimit({
+    maxSize: deps.bodyLimitBytes,
+    onError: (c) => dialectError(c, dialectOfPath(c.req.path), tooLarge, deps.log),
+  });
+  app.use("*", (c, next) => isGatewayPath(c.req.path) ? limiter(c, next) : next());
   app.post("/v1/messages", (c) => serve(c, deps, "anthropic"));
   app.post("/v1/chat/completions", (c) => serve(c, deps, "openai"));
   app.post("/v1/messages/count_tokens", (c) =>
@@ -139,6 +157,7 @@ export function llmDeps(ctx: AppContext, auth: AuthDeps): LlmRouteDeps {
   return {
     authenticate: (credentials, audiences) => authenticate(auth, credentials, { audiences }, ctx.clock.now()),
     db: ctx.db,
+    recorder: ctx.llmCalls,
     clock: ctx.clock,
     log: ctx.log,
     metrics: ctx.metrics,
@@ -148,5 +167,7 @@ export function llmDeps(ctx: AppContext, auth: AuthDeps): LlmRouteDeps {
     keys: vaultProviderKeys({ vault: ctx.vault, db: ctx.db, clock: ctx.clock, log: ctx.log }),
     fingerprintKey: new TextEncoder().encode(ctx.config.secrets.tokenPepper.reveal()),
     fetch: globalThis.fetch,
+    bodyLimitBytes: ctx.config.server.bodyLimitBytes,
+    sessionMemo: new Map(),
   };
 }

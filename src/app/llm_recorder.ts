@@ -1,0 +1,147 @@
+import {
+  type AiRequestRecord,
+  insertAiRequests,
+  settleBudgets,
+  settleBudgetsBatch,
+} from "@domain/llm/mod.ts";
+import type { Queryable } from "@infra/db/db.ts";
+import { describeError } from "@shared/errors.ts";
+import type { Logger } from "@shared/logger.ts";
+
+/**
+ * Writes the end of every `/v1` call off the latency path: the budget settlement (only for a call
+ * that reserved) and the `ai_requests` row, group-committed — everything queued while a batch is
+ * written goes in the next one, as one multi-row statement. `flush()` waits until everything
+ * queued so far is written; disposing flushes, so a graceful shutdown (HTTP drained first, then the
+ * context) loses no finished call. A failed batch is retried row by row; what still fails is logged
+ * (never thrown: the caller already has its answer). A crash loses at most the queue (≤ `lingerMs`
+ * plus one batch); its reservations are reclaimed once stale (llm_budget.ts).
+ */
+export interface CallRecorder extends AsyncDisposable {
+  record(call: RecordedCall): void;
+  flush(): Promise<void>;
+  /** Calls queued and not yet written. */
+  depth(): number;
+}
+
+export interface RecordedCall {
+  readonly row: AiRequestRecord;
+  /** The reservation to replace by the actual cost; null when the call reserved nothing. */
+  readonly settle: { readonly reservationId: string; readonly actualMicros: number } | null;
+}
+
+export interface RecorderDeps {
+  readonly db: Queryable;
+  readonly log: Logger;
+}
+
+export interface RecorderOptions {
+  /** How long the first call of a batch waits for company (group commit). */
+  readonly lingerMs?: number;
+  readonly maxBatch?: number;
+}
+
+export function createCallRecorder(deps: RecorderDeps, options: RecorderOptions = {}): CallRecorder {
+  const q: QueueState = {
+    deps,
+    lingerMs: options.lingerMs ?? 20,
+    maxBatch: options.maxBatch ?? 256,
+    queue: [],
+    timer: undefined,
+    running: undefined,
+    closed: false,
+  };
+  return {
+    record: (call) => {
+      q.queue.push(call);
+      schedule(q);
+    },
+    flush: () => flush(q),
+    depth: () => q.queue.length,
+    [Symbol.asyncDispose]: async () => {
+      q.closed = true;
+      await flush(q);
+    },
+  };
+}
+
+interface QueueState {
+  readonly deps: RecorderDeps;
+  readonly lingerMs: number;
+  readonly maxBatch: number;
+  readonly queue: RecordedCall[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+  running: Promise<void> | undefined;
+  /** Disposed: no more lingering, every record is written at once. */
+  closed: boolean;
+}
+
+function schedule(q: QueueState): void {
+  if (q.running || q.timer !== undefined) return;
+  if (q.closed) start(q);
+  else q.timer = setTimeout(() => start(q), q.lingerMs);
+}
+
+function start(q: QueueState): void {
+  if (q.timer !== undefined) clearTimeout(q.timer);
+  q.timer = undefined;
+  if (q.running) return;
+  q.running = (async () => {
+    while (q.queue.length > 0) await writeBatch(q.deps, q.queue.splice(0, q.maxBatch));
+  })().finally(() => {
+    q.running = undefined;
+    if (q.queue.length > 0) schedule(q);
+  });
+}
+
+async function flush(q: QueueState): Promise<void> {
+  while (q.running || q.queue.length > 0) {
+    if (!q.running) start(q);
+    await q.running;
+  }
+}
+
+const RETRIES = 3;
+
+async function writeBatch(deps: RecorderDeps, batch: readonly RecordedCall[]): Promise<void> {
+  await settleAll(deps, batch);
+  const rows = batch.map((call) => call.row);
+  try {
+    // A database that blips (failover, restart) gets a few chances before rows are given up on.
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await insertAiRequests(deps.db, rows);
+      } catch (error) {
+        if (attempt >= RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  } catch (error) {
+    if (batch.length === 1) return failed(deps, batch[0]!, error);
+    // One bad row must not take the others with it.
+    for (const call of batch) {
+      await insertAiRequests(deps.db, [call.row]).catch((e) => failed(deps, call, e));
+    }
+  }
+}
+
+/** One statement for the whole batch; if it fails, each reservation on its own (logged when lost). */
+async function settleAll(deps: RecorderDeps, batch: readonly RecordedCall[]): Promise<void> {
+  const due = batch.filter((call) => call.settle !== null);
+  if (due.length === 0) return;
+  try {
+    await settleBudgetsBatch(deps.db, due.map((call) => call.settle!));
+  } catch {
+    for (const call of due) {
+      try {
+        await settleBudgets(deps.db, call.settle!.reservationId, call.settle!.actualMicros);
+      } catch (error) {
+        deps.log.error("llm.settle_failed", { trace_id: call.row.traceId, error: describeError(error) });
+      }
+    }
+  }
+}
+
+function failed(deps: RecorderDeps, call: RecordedCall, error: unknown): void {
+  deps.log.error("llm.record_failed", { trace_id: call.row.traceId, error: describeError(error) });
+}
