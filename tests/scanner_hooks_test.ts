@@ -92,6 +92,11 @@ Deno.test(`scanner hooks (${mode}): low: log, per-detector overrides and extra p
     (await secretScanDetail(t, "s-itk")) ?? "",
     /^custom-pattern@note:high; logged \(allowed\): github/,
   );
+  assert.deepEqual(
+    t.ctx.egressScan.extraPatterns?.map((p) => p.name),
+    ["Acme API key", "Internal token"],
+    "egress scans (tool results, model output) use the same extra patterns",
+  );
 });
 
 Deno.test(`scanner hooks (${mode}): unsafe extra regexes and unknown detectors are config errors naming the key`, async () => {

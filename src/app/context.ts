@@ -10,7 +10,8 @@ import { MetricsRegistry } from "@infra/metrics/registry.ts";
 import { loadOrCreateAuditKey } from "@infra/audit/audit_key.ts";
 import { type AuditWriter, openAuditWriter } from "@domain/audit/mod.ts";
 import { buildPolicy, createSqlRateLimiter, type Policy } from "@domain/governance/mod.ts";
-import { createScannerPort } from "./scanner_port.ts";
+import { createScannerPort, egressScanOptions } from "./scanner_port.ts";
+import type { ScanOptions } from "@domain/scanner/mod.ts";
 import type { Vault } from "@domain/vault/mod.ts";
 import { openAppVault } from "./vault_open.ts";
 import { createLlmRuntime, type LlmRuntime } from "./llm_runtime.ts";
@@ -56,6 +57,8 @@ export interface AppContext extends AsyncDisposable {
   readonly llm: LlmRuntime;
   /** Writes finished gateway calls (settlement + `ai_requests`) off the latency path; flushed on dispose. */
   readonly llmCalls: CallRecorder;
+  /** Scan options for every egress scan (tool results, resources, model output): key and `extra_patterns`. */
+  readonly egressScan: ScanOptions;
   /** The MCP gateway: registry, supervised upstreams (child processes) and tool catalogues. */
   readonly mcp: McpHub;
 }
@@ -123,6 +126,7 @@ export async function assembleAppContext(
   });
   metrics.gauge("audit_queue_depth", "Decisions accepted but not yet durable", () => audit.depth());
   const llmCalls = createCallRecorder({ db, log: input.log });
+  const fingerprintKey = new TextEncoder().encode(input.config.secrets.tokenPepper.reveal());
   const mcp = createMcpHub({ ...input, db, metrics, vault, instanceId, version: input.build.version });
   return {
     config: input.config,
@@ -140,10 +144,7 @@ export async function assembleAppContext(
     llmCalls,
     metrics,
     policy: buildPolicy(input.config.services.governance, input.config.services.accessControl, {
-      scanner: createScannerPort(
-        new TextEncoder().encode(input.config.secrets.tokenPepper.reveal()),
-        input.config.services.governance.stages.secret_scan,
-      ),
+      scanner: createScannerPort(fingerprintKey, input.config.services.governance.stages.secret_scan),
       rateLimiter: createSqlRateLimiter(db),
       budget: createLlmBudgetPort({
         db,
@@ -154,6 +155,7 @@ export async function assembleAppContext(
       }),
       ...mcpPolicyPorts(input.config, mcp),
     }),
+    egressScan: egressScanOptions(fingerprintKey, input.config.services.governance.stages.secret_scan),
     mcp,
     [Symbol.asyncDispose]: async () => {
       await mcp[Symbol.asyncDispose]();

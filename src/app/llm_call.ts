@@ -1,3 +1,4 @@
+import type { ScanOptions } from "@domain/scanner/mod.ts";
 import { decide, type DecideDeps, type Outcome, type Verdict } from "./govern.ts";
 import {
   bindBudgets,
@@ -37,7 +38,8 @@ import { createKnownSecrets, type KnownSecrets } from "./vault_resolve.ts";
 export interface LlmCallDeps extends DecideDeps, RecordDeps {
   readonly runtime: LlmRuntime;
   readonly keys: ProviderKeySource;
-  readonly fingerprintKey: Uint8Array;
+  /** The deployment's scan options for egress (fingerprint key, `extra_patterns`). */
+  readonly egressScan: ScanOptions;
   readonly fetch: typeof fetch;
 }
 

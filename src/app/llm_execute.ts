@@ -42,7 +42,7 @@ export interface ExecuteInput {
 }
 
 export async function executeCall(deps: LlmCallDeps, x: ExecuteInput): Promise<LlmReply> {
-  const find = secretFinder(deps.fingerprintKey, x.knownValues);
+  const find = secretFinder(deps.egressScan, x.knownValues);
   const attempts: AttemptRecord[] = [];
   const upstreamDeps = {
     fetch: deps.fetch,

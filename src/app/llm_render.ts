@@ -10,7 +10,7 @@ import {
   sseFrame,
   type StreamEvent,
 } from "@domain/llm/mod.ts";
-import { scanText } from "@domain/scanner/mod.ts";
+import { type ScanOptions, scanText } from "@domain/scanner/mod.ts";
 
 /** The caller's dialect on the way out (whole answers and SSE frames), and the egress secret finder. */
 export function renderMessage(dialect: Dialect, message: LlmMessage, created: number): unknown {
@@ -55,10 +55,10 @@ export function createFrameEncoder(
  * Detected secrets plus this call's known values (its provider keys, read when asked, so a key
  * resolved for a fallback is covered too).
  */
-export function secretFinder(fingerprintKey: Uint8Array, knownValues: readonly string[]): FindSecrets {
+export function secretFinder(scan: ScanOptions, knownValues: readonly string[]): FindSecrets {
   return (text) => {
     if (text === "") return [];
-    const result = scanText(text, "output", { fingerprintKey, knownSecrets: knownValues });
+    const result = scanText(text, "output", { ...scan, knownSecrets: knownValues });
     return result.findings.map((f) => ({ start: f.start, end: f.end, detectorId: f.detectorId }));
   };
 }

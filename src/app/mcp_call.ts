@@ -1,3 +1,4 @@
+import type { ScanOptions } from "@domain/scanner/mod.ts";
 import type { Principal } from "@domain/identity/mod.ts";
 import { auditedToolName, type ExecutionStatus } from "@domain/mcp/mod.ts";
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
@@ -33,7 +34,8 @@ export interface McpCallDeps extends DecideDeps {
   readonly hub: McpHub;
   readonly secrets: McpSecretSource;
   readonly metrics: MetricsRegistry;
-  readonly fingerprintKey: Uint8Array;
+  /** The deployment's scan options for egress (fingerprint key, `extra_patterns`). */
+  readonly egressScan: ScanOptions;
 }
 
 export interface McpCallInput {
@@ -86,7 +88,7 @@ export async function callGovernedTool(deps: McpCallDeps, input: McpCallInput): 
     return toolError(`invalid arguments for ${tool}: ${invalid}`);
   }
   const result = await execute(deps, input, { record, known, headers: prepared.headers, env: prepared.env });
-  return redactToolResult(result, known, deps.fingerprintKey);
+  return redactToolResult(result, known, deps.egressScan);
 }
 
 export interface Prepared {

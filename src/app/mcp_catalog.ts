@@ -7,7 +7,7 @@ import {
   type StoredPin,
   writePins,
 } from "@domain/mcp/mod.ts";
-import { scanText } from "@domain/scanner/mod.ts";
+import { type ScanOptions, scanText } from "@domain/scanner/mod.ts";
 import type { Db } from "@infra/db/db.ts";
 import type { Clock } from "@shared/clock.ts";
 import type { Logger } from "@shared/logger.ts";
@@ -30,7 +30,7 @@ export interface CatalogDeps {
   readonly db: Db;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly fingerprintKey: Uint8Array;
+  readonly egressScan: ScanOptions;
 }
 
 export async function reconcileCatalog(
@@ -46,7 +46,7 @@ export async function reconcileCatalog(
       firstPin,
       stored,
       listed: tools,
-      inspect: (tool) => inspectDescription(tool.description ?? "", deps.fingerprintKey),
+      inspect: (tool) => inspectDescription(tool.description ?? "", deps.egressScan),
     });
     if (firstPin || reconciled.writes.length > 0) {
       await writePins(q, server, reconciled.writes, now);
@@ -62,8 +62,8 @@ export async function reconcileCatalog(
 }
 
 /** Why a tool description may not be trusted as is (never quoting the secret itself). */
-export function inspectDescription(description: string, fingerprintKey: Uint8Array): string | undefined {
-  const scan = scanText(description, "description", { fingerprintKey });
+export function inspectDescription(description: string, options: ScanOptions): string | undefined {
+  const scan = scanText(description, "description", options);
   const [first] = scan.findings;
   if (first) return `description contains a secret (${first.name})`;
   if (scan.hiddenCharacters) return "description contains hidden characters";

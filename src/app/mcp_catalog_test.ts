@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { inspectDescription } from "./mcp_catalog.ts";
 
-const key = new TextEncoder().encode("test-fingerprint-key-0123456789abcdef");
+const key = { fingerprintKey: new TextEncoder().encode("test-fingerprint-key-0123456789abcdef") };
 
 Deno.test("inspectDescription() flags secrets and hidden characters in a tool description", () => {
   assert.equal(inspectDescription("Echoes its text.", key), undefined);

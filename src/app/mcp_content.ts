@@ -1,3 +1,4 @@
+import type { ScanOptions } from "@domain/scanner/mod.ts";
 import type { Principal } from "@domain/identity/mod.ts";
 import { auditedToolName, promptOwnName, resourceOwnName } from "@domain/mcp/mod.ts";
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
@@ -66,7 +67,7 @@ export async function listContent(deps: McpCallDeps, input: McpContentInput): Pr
   }
   const items = Array.isArray(listed[key]) ? listed[key] as Record<string, unknown>[] : [];
   const visible = await visibleItems(deps, input, items, resources);
-  return redactStrings({ ...listed, [key]: visible }, known, deps.fingerprintKey);
+  return redactStrings({ ...listed, [key]: visible }, known, deps.egressScan);
 }
 
 /** The listed resources (by URI) or prompts (by name) the caller may read. */
@@ -92,7 +93,7 @@ async function visibleItems(
 export async function governedContent(deps: McpCallDeps, input: McpContentInput): Promise<ContentOutcome> {
   const started = performance.now();
   const { server, request } = input;
-  const target = describe(request, deps.fingerprintKey);
+  const target = describe(request, deps.egressScan);
   const call: McpCallInput = { ...input, tool: target.own, args: target.input };
   const known = createKnownSecrets();
   const prepared = await resolveCredentials(deps, server, input.principal, known);
@@ -117,7 +118,7 @@ export async function governedContent(deps: McpCallDeps, input: McpContentInput)
     { record, known, headers: prepared.headers, env: prepared.env },
     (c, o) => c.content(request, o).then((r) => ({ result: r, failed: false })),
   );
-  return { ok: true, result: redactStrings(result, known, deps.fingerprintKey) };
+  return { ok: true, result: redactStrings(result, known, deps.egressScan) };
 }
 
 function decideContent(deps: McpCallDeps, input: McpContentInput, target: Described, preset?: Verdict) {
@@ -148,15 +149,15 @@ interface Described {
  * The audited item: the URI or prompt name names the decision and execution rows, so a secret
  * detected in it is redacted there (the raw value is still what the chain scans, and denies).
  */
-function describe(request: ContentRequest, fingerprintKey: Uint8Array): Described {
+function describe(request: ContentRequest, scan: ScanOptions): Described {
   switch (request.method) {
     case "resources/read": {
       const { uri } = request.params;
-      const shown = redactDetected(uri, fingerprintKey);
+      const shown = redactDetected(uri, scan);
       return { kind: "resource", own: resourceOwnName(shown), input: { uri }, detail: { resource: shown } };
     }
     case "prompts/get": {
-      const shown = redactDetected(request.params.name, fingerprintKey);
+      const shown = redactDetected(request.params.name, scan);
       const input = { ...request.params.arguments };
       return { kind: "prompt", own: promptOwnName(shown), input, detail: { prompt: shown } };
     }

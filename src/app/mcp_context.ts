@@ -1,3 +1,4 @@
+import { egressScanOptions } from "./scanner_port.ts";
 import type { Config } from "@infra/config/config.ts";
 import type { Db } from "@infra/db/db.ts";
 import type { MetricsRegistry } from "@infra/metrics/registry.ts";
@@ -39,6 +40,7 @@ export function createMcpHub(input: McpContextInput): McpHub {
     version: input.version,
     instanceId: input.instanceId,
     fingerprintKey: mcpFingerprintKey(config),
+    egressScan: egressScanOptions(mcpFingerprintKey(config), config.services.governance.stages.secret_scan),
   });
 }
 

@@ -1,3 +1,4 @@
+import type { ScanOptions } from "@domain/scanner/mod.ts";
 import notifyControlSql from "@sql/queries/mcp/notify_control.sql" with { type: "text" };
 import type { McpServerConfig } from "@infra/config/mcp_schema.ts";
 import type { Db, Listener } from "@infra/db/db.ts";
@@ -37,6 +38,7 @@ export interface HubDeps {
   readonly version: string;
   readonly instanceId: string;
   readonly fingerprintKey: Uint8Array;
+  readonly egressScan: ScanOptions;
 }
 
 const CONTROL_CHANNEL = "sp_mcp";

@@ -1,5 +1,5 @@
 import type { SecretScanPort } from "@domain/governance/mod.ts";
-import { createScanner, detectorIds } from "@domain/scanner/mod.ts";
+import { createScanner, detectorIds, type ScanOptions } from "@domain/scanner/mod.ts";
 import { configError } from "@infra/config/config_error.ts";
 import type { SecretScanSettings } from "@infra/config/secret_scan_schema.ts";
 
@@ -24,14 +24,26 @@ export function createScannerPort(
       message: "no such detector id",
     })));
   }
+  const scanner = createScanner(egressScanOptions(fingerprintKey, settings));
+  return {
+    scanJson: (value) => scanner.scanJson(value),
+    scanText: (text, path) => scanner.scanText(text, path),
+  };
+}
+
+/**
+ * The options of every other scan of this deployment, the egress ones included (tool results,
+ * resource contents, model output): the same fingerprint key and `extra_patterns` as `secret_scan`,
+ * so a deployment's own token formats are redacted on the way out as they are denied on the way in.
+ */
+export function egressScanOptions(
+  fingerprintKey: Uint8Array,
+  settings?: Pick<SecretScanSettings, "extra_patterns">,
+): ScanOptions {
   const extraPatterns = (settings?.extra_patterns ?? []).map((p) => ({
     name: p.name,
     ...(p.prefix === undefined ? {} : { prefix: p.prefix }),
     ...(p.regex === undefined ? {} : { regex: p.regex }),
   }));
-  const scanner = createScanner({ fingerprintKey, extraPatterns });
-  return {
-    scanJson: (value) => scanner.scanJson(value),
-    scanText: (text, path) => scanner.scanText(text, path),
-  };
+  return { fingerprintKey, extraPatterns };
 }

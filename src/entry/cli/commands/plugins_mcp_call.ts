@@ -1,6 +1,5 @@
 import { cliPrincipal } from "@app/mcp_admin.ts";
 import { callGovernedTool } from "@app/mcp_call.ts";
-import { mcpFingerprintKey } from "@app/mcp_context.ts";
 import { AppError } from "@shared/errors.ts";
 import { newTraceId } from "@shared/ids.ts";
 import { command } from "../command.ts";
@@ -39,7 +38,7 @@ export const mcpCall = command({
       ...ctx,
       hub: ctx.mcp,
       secrets: ctx.mcp.secrets,
-      fingerprintKey: mcpFingerprintKey(ctx.config),
+      egressScan: ctx.egressScan,
     }, {
       principal,
       server,

@@ -165,7 +165,7 @@ export function llmDeps(ctx: AppContext, auth: AuthDeps): LlmRouteDeps {
     audit: ctx.audit,
     runtime: ctx.llm,
     keys: vaultProviderKeys({ vault: ctx.vault, db: ctx.db, clock: ctx.clock, log: ctx.log }),
-    fingerprintKey: new TextEncoder().encode(ctx.config.secrets.tokenPepper.reveal()),
+    egressScan: ctx.egressScan,
     fetch: globalThis.fetch,
     bodyLimitBytes: ctx.config.server.bodyLimitBytes,
     sessionMemo: new Map(),

@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { AppContext } from "@app/context.ts";
 import type { AuthDeps } from "@app/authenticate.ts";
-import { mcpFingerprintKey } from "@app/mcp_context.ts";
 import { registryView } from "@app/mcp_registry.ts";
 import type { Clock } from "@shared/clock.ts";
 import { createBuiltins } from "../../mcp/builtins.ts";
@@ -50,7 +49,7 @@ export function startMcpGateway(ctx: AppContext, auth: AuthDeps & { clock: Clock
     log: ctx.log,
     db: ctx.db,
     metrics: ctx.metrics,
-    fingerprintKey: mcpFingerprintKey(ctx.config),
+    egressScan: ctx.egressScan,
     externalUrl: ctx.config.server.externalUrl,
     corsAllowedOrigins: ctx.config.server.corsAllowedOrigins,
     version: ctx.build.version,
