@@ -174,6 +174,7 @@ Deno.test(`llm governance (${mode}): budget and quota exhaustion → 429 with re
     policies: [
       "budgets:",
       "  - { name: tiny, scope: user, subject: 'budget@example.com', window: day, limit_usd: 0.0001 }",
+      "  - { name: roomy, scope: user, subject: 'quota@example.com', window: day, limit_usd: 10 }",
       "quotas:",
       "  - { name: two-per-minute, scope: user, subject: 'quota@example.com', window_seconds: 60, max_requests: 2 }",
     ].join("\n"),
@@ -205,6 +206,16 @@ Deno.test(`llm governance (${mode}): budget and quota exhaustion → 429 with re
   const policies = (await decisions(s.gw)).map((r) => `${r.decision}:${r.policy}`);
   assert.deepEqual(policies, ["deny:budget", "allow:default_allow", "allow:default_allow", "deny:budget"]);
   assert.equal(s.fake.requests.length, 2);
+  // The quota-denied call's reservation (made alongside the quota charge) is released by its settlement.
+  await s.gw.ctx.llmCalls.flush();
+  const roomy = await s.gw.ctx.db.one<{ reserved_micros: number; spent_micros: number }>(
+    "select reserved_micros, spent_micros from llm_budget_windows where budget = 'roomy'",
+  );
+  assert.equal(roomy.reserved_micros, 0);
+  const spent = await s.gw.ctx.db.one<{ total: number }>(
+    "select coalesce(sum(cost_microdollars), 0)::int8 as total from ai_requests where status = 'completed'",
+  );
+  assert.equal(roomy.spent_micros, spent.total);
 });
 
 Deno.test(`llm governance (${mode}): credentials, gateway sessions and x-session-id`, async () => {

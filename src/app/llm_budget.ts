@@ -54,15 +54,22 @@ async function admit(
   dryRun: boolean,
 ): Promise<BudgetVerdict> {
   const caller: Caller = { ...subject, agentId: charge.agentId, apiKey: charge.apiKey };
-  const quotas = await chargeQuotas(deps, caller, dryRun);
+  const budgets = bindBudgets(deps.policies, caller);
+  const estimate = charge.estimateMicros;
+  // The quota charge and the reservation go out together (one round trip of waiting, not two). A
+  // quota denial leaves a reservation behind: the denied call's settlement (actual cost 0) releases it.
+  const [quotas, reserved] = await Promise.all([
+    chargeQuotas(deps, caller, dryRun),
+    budgets.length === 0
+      ? undefined
+      : dryRun
+      ? reserveBudgets(deps.db, charge.reservationId, budgets, estimate, true)
+      : deps.reserve({ reservationId: charge.reservationId, budgets, amountMicros: estimate }),
+  ]);
   if (!quotas.admitted) return quotas;
   const notes = quotas.detail ? [quotas.detail] : [];
-  const budgets = bindBudgets(deps.policies, caller);
-  if (budgets.length === 0) return { admitted: true, detail: [...notes, "no budget applies"].join("; ") };
-  const estimate = charge.estimateMicros;
-  let r = dryRun
-    ? await reserveBudgets(deps.db, charge.reservationId, budgets, estimate, true)
-    : await deps.reserve({ reservationId: charge.reservationId, budgets, amountMicros: estimate });
+  if (!reserved) return { admitted: true, detail: [...notes, "no budget applies"].join("; ") };
+  let r = reserved;
   if (!r.admitted && await reclaimStale(deps) > 0) {
     r = await reserveBudgets(deps.db, charge.reservationId, budgets, estimate, dryRun);
   }
