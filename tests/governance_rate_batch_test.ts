@@ -57,3 +57,27 @@ Deno.test(`rate limiter (${mode}): a failed round trip rejects its charges; the 
   broken = false;
   assert.deepEqual(await limiter.charge("k", 10, 60, false), { allowed: true, used: 1, retryAfterMs: 0 });
 });
+
+Deno.test(`rate limiter (${mode}): charges made in one turn share a round trip; a refund hands one charge back`, async () => {
+  await using db = await openTestDb();
+  const spy = spied(db);
+  const limiter = createSqlRateLimiter(spy.db);
+  // A call's quota and rate-limit charges are made in the same turn of the event loop.
+  const [quota, rate] = await Promise.all([
+    limiter.charge("quota:user-rpm:u", 2, 60, false),
+    limiter.charge("s:u", 2, 60, false),
+  ]);
+  assert.deepEqual([quota.used, rate.used], [1, 1]);
+  assert.equal(spy.calls(), 1);
+  await limiter.charge("s:u", 2, 60, false);
+  assert.equal((await limiter.charge("s:u", 2, 60, false)).allowed, false);
+  await limiter.refund("s:u");
+  assert.deepEqual(await limiter.charge("s:u", 2, 60, false), { allowed: true, used: 2, retryAfterMs: 0 });
+  // Refunding down to nothing removes the row; a refund of an unknown key changes nothing.
+  await limiter.refund("quota:user-rpm:u");
+  await limiter.refund("never-charged");
+  const rows = await db.many<{ key: string; hits: number }>(
+    "select key, sum(hits)::int as hits from rate_limit_hits group by key order by key",
+  );
+  assert.deepEqual(rows, [{ key: "s:u", hits: 2 }]);
+});

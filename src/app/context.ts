@@ -126,6 +126,7 @@ export async function assembleAppContext(
   });
   metrics.gauge("audit_queue_depth", "Decisions accepted but not yet durable", () => audit.depth());
   const llmCalls = createCallRecorder({ db, log: input.log });
+  const sharedLimiter = createSqlRateLimiter(db);
   const fingerprintKey = new TextEncoder().encode(input.config.secrets.tokenPepper.reveal());
   const mcp = createMcpHub({ ...input, db, metrics, vault, instanceId, version: input.build.version });
   return {
@@ -145,10 +146,10 @@ export async function assembleAppContext(
     metrics,
     policy: buildPolicy(input.config.services.governance, input.config.services.accessControl, {
       scanner: createScannerPort(fingerprintKey, input.config.services.governance.stages.secret_scan),
-      rateLimiter: createSqlRateLimiter(db),
+      rateLimiter: sharedLimiter,
       budget: createLlmBudgetPort({
         db,
-        limiter: createSqlRateLimiter(db),
+        limiter: sharedLimiter,
         policies: llm.policies,
         log: input.log,
         staleReservationMs: staleReservationBound(llm),

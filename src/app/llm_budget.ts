@@ -67,8 +67,9 @@ async function admit(
       : deps.reserve({ reservationId: charge.reservationId, budgets, amountMicros: estimate }),
   ]);
   if (!quotas.admitted) return quotas;
+  const undo = quotas.undo ? { undo: quotas.undo } : {};
   const notes = quotas.detail ? [quotas.detail] : [];
-  if (!reserved) return { admitted: true, detail: [...notes, "no budget applies"].join("; ") };
+  if (!reserved) return { admitted: true, detail: [...notes, "no budget applies"].join("; "), ...undo };
   let r = reserved;
   if (!r.admitted && await reclaimStale(deps) > 0) {
     r = await reserveBudgets(deps.db, charge.reservationId, budgets, estimate, dryRun);
@@ -96,7 +97,7 @@ async function admit(
     notes.push(`shadow: ${r.shadowExceeded.join(", ")} would deny`);
   }
   notes.push(`reserved ${formatUsd(estimate)} in ${budgets.map((b) => b.name).join(", ")}`);
-  return { admitted: true, detail: notes.join("; ") };
+  return { admitted: true, detail: notes.join("; "), ...undo };
 }
 
 async function reclaimStale(deps: LlmBudgetDeps): Promise<number> {
@@ -105,11 +106,19 @@ async function reclaimStale(deps: LlmBudgetDeps): Promise<number> {
   return released;
 }
 
-/** One rolling-window charge per quota that binds the caller; the first exhausted one denies. */
+/**
+ * One rolling-window charge per quota that binds the caller; the first exhausted one denies. When
+ * admitted, `undo` hands the charges back (the chain started this stage early and then denied).
+ */
 async function chargeQuotas(deps: LlmBudgetDeps, caller: Caller, dryRun: boolean): Promise<BudgetVerdict> {
   const notes: string[] = [];
+  const charged: string[] = [];
+  const undo = async () => {
+    for (const key of charged) await deps.limiter.refund(key);
+  };
   for (const q of bindQuotas(deps.policies, caller)) {
-    const c = await deps.limiter.charge(`quota:${q.name}:${q.key}`, q.maxRequests, q.windowSeconds, dryRun);
+    const key = `quota:${q.name}:${q.key}`;
+    const c = await deps.limiter.charge(key, q.maxRequests, q.windowSeconds, dryRun);
     if (!c.allowed) {
       return {
         admitted: false,
@@ -119,7 +128,8 @@ async function chargeQuotas(deps: LlmBudgetDeps, caller: Caller, dryRun: boolean
         detail: `${q.name} ${c.used}/${q.maxRequests}`,
       };
     }
+    if (!dryRun) charged.push(key);
     notes.push(`${q.name} ${c.used}/${q.maxRequests}`);
   }
-  return { admitted: true, detail: notes.join("; ") };
+  return { admitted: true, detail: notes.join("; "), undo };
 }

@@ -1,5 +1,6 @@
 import chargeSql from "@sql/queries/governance/charge_rate_limit.sql" with { type: "text" };
 import chargeManySql from "@sql/queries/governance/charge_rate_limits.sql" with { type: "text" };
+import refundSql from "@sql/queries/governance/refund_rate_limit.sql" with { type: "text" };
 import type { Queryable } from "@infra/db/db.ts";
 import type { RateCharge, RateLimiter } from "./stages/rate_limit.ts";
 
@@ -24,7 +25,9 @@ const MAX_BATCH = 256;
  * Rate-limit charges on the database clock, group-committed like the audit writer: a charge that
  * finds no call in flight goes at once (one round trip, `sp_rate_limit_charge`); charges that
  * arrive meanwhile queue and go together as the next call (`sp_rate_limit_charge_many`), answered
- * in arrival order. Under load a round trip carries many charges; alone, a charge waits for nothing.
+ * in arrival order. Under load a round trip carries many charges; alone, a charge waits only for
+ * the charges made in the same turn of the event loop (a call's quota and rate-limit charges go in
+ * one round trip).
  */
 export function createSqlRateLimiter(db: Queryable): RateLimiter {
   return new GroupCommitRateLimiter(db);
@@ -33,7 +36,8 @@ export function createSqlRateLimiter(db: Queryable): RateLimiter {
 class GroupCommitRateLimiter implements RateLimiter {
   readonly #db: Queryable;
   #queue: Pending[] = [];
-  #running: Promise<void> | undefined;
+  /** A drain is scheduled or under way (set and cleared synchronously: no charge can fall between). */
+  #running = false;
 
   constructor(db: Queryable) {
     this.#db = db;
@@ -42,19 +46,30 @@ class GroupCommitRateLimiter implements RateLimiter {
   charge(key: string, limit: number, window: number, dry: boolean): Promise<RateCharge> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ key, limit, window, dry, resolve, reject });
-      this.#running ??= this.#drain().finally(() => (this.#running = undefined));
+      if (this.#running) return;
+      this.#running = true;
+      // Started after this turn, so the charges a call makes together travel together.
+      queueMicrotask(() => void this.#drain());
     });
   }
 
+  async refund(key: string): Promise<void> {
+    await this.#db.query(refundSql, [key]);
+  }
+
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, MAX_BATCH);
-      try {
-        const rows = await this.#send(batch);
-        batch.forEach((p, i) => p.resolve(toCharge(rows[i])));
-      } catch (error) {
-        for (const p of batch) p.reject(error);
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        try {
+          const rows = await this.#send(batch);
+          batch.forEach((p, i) => p.resolve(toCharge(rows[i])));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
       }
+    } finally {
+      this.#running = false;
     }
   }
 

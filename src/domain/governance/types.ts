@@ -87,6 +87,19 @@ export interface StageInput {
 export interface Stage {
   readonly id: StageId;
   evaluate(input: StageInput): StageVerdict | Promise<StageVerdict>;
+  /**
+   * A stage that charges (`budget`, `rate_limit`) may be started before its turn, together with
+   * the other charging stages after it, so their database round trips overlap. Undefined: nothing
+   * to start for this input (the stage is evaluated at its turn).
+   */
+  start?(input: StageInput): StartedStage | undefined;
+}
+
+/** A stage already on its way: its verdict, and how to hand back its charge if it never counts. */
+export interface StartedStage {
+  readonly verdict: Promise<StageVerdict>;
+  /** Reverses what the stage charged; the chain calls it when an earlier stage denied after all. */
+  undo(): Promise<void>;
 }
 
 export type Decision =
