@@ -149,10 +149,26 @@ async function firstLine(stream: ReadableStream<Uint8Array>, ms: number): Promis
     if (done) throw new Error("exited before it was ready");
     text += value;
   }
-  reader.releaseLock();
-  // Keep draining stdout so the child never blocks on a full pipe.
-  stream.pipeTo(new WritableStream()).catch(() => {});
+  // Keep draining stdout so the child never blocks on a full pipe (`stream` itself is locked by the
+  // decoder: the reader is the only way to read on). BENCH_STDOUT=<file> keeps what it says there
+  // (e.g. a server run with BENCH_V8_FLAGS=--v8-flags=…,--trace-gc).
+  void drain(reader, text.slice(text.indexOf("\n") + 1), Deno.env.get("BENCH_STDOUT"));
   return text.slice(0, text.indexOf("\n"));
+}
+
+async function drain(reader: ReadableStreamDefaultReader<string>, rest: string, sink: string | undefined) {
+  const file = sink ? await Deno.open(sink, { write: true, create: true, append: true }) : undefined;
+  const encoder = new TextEncoder();
+  try {
+    if (file && rest) await file.write(encoder.encode(rest));
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      if (file) await file.write(encoder.encode(chunk.value));
+    }
+  } catch {
+    // The child is gone; nothing more to read.
+  } finally {
+    file?.close();
+  }
 }
 
 /** Runs one deno script of tests/bench with a JSON input on stdin; parses its JSON stdout. */

@@ -69,9 +69,12 @@ export async function runLlm(pg: PgServer, options: BenchOptions, gate: QuietGat
     {},
     REPO_ROOT,
   );
+  // BENCH_CPU_PROF_DIR=<dir>: the gateway server writes a V8 CPU profile there (cpuprof_summary.ts).
+  const cpuProfDir = Deno.env.get("BENCH_CPU_PROF_DIR");
   await using server = await startBenchServer("postgres", pg, {
     profileExtra: profile(upstream.ready.url),
     secrets: { bench_upstream_key: KEY },
+    ...(cpuProfDir ? { cpuProfDir } : {}),
   });
   const problem = await probe(server);
   if (problem) {
