@@ -53,6 +53,8 @@ export interface ServerOptions {
   readonly profileExtra?: string;
   /** Organisation vault secrets the server stores before it serves (provider keys). */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** Extra environment for the bench server (BENCH_LLM_UPSTREAM / BENCH_LLM_KEY: the proxy floor). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A child deno process that prints one JSON line once ready; disposing stops (SIGTERM) and reaps it. */
@@ -113,6 +115,7 @@ export async function startBenchServer(
   const env: Record<string, string> = { SYSTEMPROMPT_HOME: home.home, SYSTEMPROMPT_SERVICES: home.services };
   if (database) env["DATABASE_URL"] = database.url;
   if (options.secrets) env["BENCH_SECRETS"] = JSON.stringify(options.secrets);
+  Object.assign(env, options.env ?? {});
   const prof = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   // The product's own V8 settings unless a measurement overrides them (BENCH_V8_FLAGS="" for V8's defaults).
   const v8Flags = options.v8Flags ?? Deno.env.get("BENCH_V8_FLAGS") ?? V8_FLAGS;

@@ -9,6 +9,10 @@ import { auditSignatureCheck, loadAuditKey } from "@infra/audit/audit_key.ts";
  * - `POST /bench/floor`: a bare Hono handler that parses the same JSON body as the govern hook and
  *   answers a constant allow (the cost of HTTP + JSON on this stack).
  * - `POST /bench/floor-db`: the same plus one `select 1` round trip on the product's pool.
+ * - `POST /bench/proxy-floor/:trips`: the llm suite's structural floor: parse the body, make `trips`
+ *   sequential `select 1` round trips, forward the body to the fake upstream with `fetch` and relay
+ *   its answer (no authentication, governance, audit or cost: the cost of proxying on this stack,
+ *   plus that of N bare round trips before dispatch).
  * - `GET /bench/audit-count`: rows in `governance_decisions` (to check audit totals after a run).
  * - `GET /bench/memory`: `Deno.memoryUsage()` of the server (V8 heap vs resident set).
  * - `GET /bench/audit-verify`: recomputes the stored hash chain and checks its signed checkpoints.
@@ -16,6 +20,8 @@ import { auditSignatureCheck, loadAuditKey } from "@infra/audit/audit_key.ts";
 export interface FloorExtras {
   /** `POST /bench/mcp-floor`: the builtin `demo` MCP server mounted ungoverned (mcp_floor.ts). */
   readonly mcpFloor?: (request: Request) => Promise<Response>;
+  /** The fake LLM upstream (`…/v1`) and its key, for `POST /bench/proxy-floor/:trips`. */
+  readonly llmUpstream?: { readonly url: string; readonly key: string };
 }
 
 export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
@@ -32,6 +38,24 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
     await ctx.db.one("select 1 as ok");
     return c.json(answer);
   });
+  const upstream = extras.llmUpstream;
+  if (upstream) {
+    app.post("/bench/proxy-floor/:trips", async (c) => {
+      const body = JSON.stringify(await c.req.json());
+      for (let i = Number(c.req.param("trips")); i > 0; i--) await ctx.db.one("select 1 as ok");
+      const response = await fetch(`${upstream.url}/messages`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "anthropic-version": "2023-06-01",
+          "x-api-key": upstream.key,
+        },
+        body,
+        signal: c.req.raw.signal,
+      });
+      return c.json(await response.json(), response.status as 200);
+    });
+  }
   app.get("/bench/audit-count", async (c) => {
     const row = await ctx.db.one<{ n: number }>("select count(*)::int8 as n from governance_decisions");
     return c.json({ rows: Number(row.n), queueDepth: ctx.audit.depth() });

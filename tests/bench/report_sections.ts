@@ -255,7 +255,10 @@ export function llmSection(r: AllResults): string {
     "A non-streamed Anthropic Messages request to a fake upstream (its own process, answering at once), " +
       "through our gateway (`llm`), through `npm:@portkey-ai/gateway` on the same upstream (`portkey`, its own " +
       "process: the `srv` columns are Portkey's) and straight to the upstream (`llm-direct`: the `srv` columns " +
-      "are the upstream's). Portkey's errors, when there are any, are `connection closed by server`, " +
+      "are the upstream's). `proxy-floor-0rt` is our own HTTP stack (the bench process) relaying the same " +
+      "request with no authentication, governance, audit or costing; `proxy-floor-2rt` adds two sequential " +
+      "bare `select 1` round trips before dispatch, the least a call needs whose charges and decision row are " +
+      "durable before the provider is called (the `srv` columns of both are the bench server's). Portkey's errors, when there are any, are `connection closed by server`, " +
       "consistent with its Node server's 5 s keep-alive timeout (`Keep-Alive: timeout=5`) closing pooled " +
       "generator connections that sat idle. " +
       (r.llm?.portkey?.measured === false ? `${r.llm.portkey.note}.` : ""),

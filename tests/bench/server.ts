@@ -46,7 +46,11 @@ const verdict = await authenticate(authDepsOf(ctx), { authorization: `Bearer ${t
 }, new Date());
 if (!verdict.ok) throw new Error(`bench token rejected: ${verdict.reason}`);
 const product = createHttpApp(ctx);
-const floor = floorRoutes(ctx, { mcpFloor: mcpFloorHandler(ctx.clock, verdict.principal) });
+const llmUpstream = env["BENCH_LLM_UPSTREAM"];
+const floor = floorRoutes(ctx, {
+  mcpFloor: mcpFloorHandler(ctx.clock, verdict.principal),
+  ...(llmUpstream ? { llmUpstream: { url: llmUpstream, key: env["BENCH_LLM_KEY"] ?? "" } } : {}),
+});
 const server = Deno.serve(
   { hostname: "127.0.0.1", port: Number(env["BENCH_PORT"] ?? 0), onListen: () => {} },
   (request, info) => request.url.includes("/bench/") ? floor.fetch(request) : product.fetch(request, info),

@@ -74,6 +74,7 @@ export async function runLlm(pg: PgServer, options: BenchOptions, gate: QuietGat
   await using server = await startBenchServer("postgres", pg, {
     profileExtra: profile(upstream.ready.url),
     secrets: { bench_upstream_key: KEY },
+    env: { BENCH_LLM_UPSTREAM: `${upstream.ready.url}/v1`, BENCH_LLM_KEY: KEY },
     ...(cpuProfDir ? { cpuProfDir } : {}),
   });
   const problem = await probe(server);
@@ -128,6 +129,8 @@ interface LlmSubjects {
   readonly gateway: Named;
   readonly direct: Named;
   readonly portkey: Named | undefined;
+  /** Our stack proxying with no governance, then with two bare round trips before dispatch. */
+  readonly floors: readonly Named[];
 }
 
 function llmSubjects(
@@ -157,6 +160,9 @@ function llmSubjects(
     direct: spec("llm-direct", upstream.pid, `${upstream.url}/v1/messages`, { ...headers, "x-api-key": KEY }),
     portkey: portkey &&
       spec("portkey", portkey.pid, `${portkey.url}/v1/messages`, portkeyHeaders(upstream.url)),
+    floors: [0, 2].map((trips) =>
+      spec(`proxy-floor-${trips}rt`, server.pid, `${server.url}/bench/proxy-floor/${trips}`, headers)
+    ),
   };
 }
 
@@ -176,7 +182,8 @@ async function measureAll(
   ];
   const results: PointResult[] = [];
   for (const point of points) {
-    for (const subject of [s.gateway, s.portkey, s.direct]) {
+    const floors = point.headline ? s.floors : [];
+    for (const subject of [s.gateway, s.portkey, s.direct, ...floors]) {
       if (subject) results.push(await measurePoint(server, subject, point, options, gate));
     }
   }
