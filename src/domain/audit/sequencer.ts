@@ -21,7 +21,7 @@ import {
   isStale,
   type LastCheckpoint,
 } from "./checkpoint.ts";
-import { encodeChained, encodeRecord } from "./codec.ts";
+import { encodeChained } from "./codec.ts";
 import type { ChargeResult, NewDecisionRecord, StageCharges } from "./record.ts";
 
 /**
@@ -119,14 +119,41 @@ interface PlacedRow {
  * rows). One result per entry, in order.
  */
 export async function appendPlaced(db: Queryable, entries: readonly PlacedEntry[]): Promise<Placed[]> {
-  const batch = JSON.stringify(entries.map(({ record, stages }) => {
+  const rows: string[] = [];
+  const at: string[] = [];
+  for (const { record } of entries) {
     const [head, tail] = canonicalParts(record);
-    const row = { ...encodeRecord(record), canon_head: head, canon_tail: tail };
-    return stages.length > 0 ? { ...row, stages } : row;
-  }));
-  const rows = await db.many<PlacedRow>(appendChargedSql, [SEQUENCER_LOCK_KEY, batch]);
-  if (rows.length !== entries.length) throw new Error(`placed ${rows.length} of ${entries.length} decisions`);
-  return rows.map(placedOf);
+    rows.push(`${head}0${tail}`);
+    at.push(String(codePoints(head)));
+  }
+  const ops = entries.flatMap((e) => e.stages.flat());
+  const stages = ops.length > 0
+    ? JSON.stringify(entries.map((e) => e.stages.length > 0 ? e.stages : null))
+    : null;
+  const rateKeys = [...new Set(ops.flatMap((op) => op.op === "rate" ? [op.key] : []))];
+  const reserves = ops.some((op) => op.op === "reserve");
+  const placed = await db.many<PlacedRow>(appendChargedSql, [
+    SEQUENCER_LOCK_KEY,
+    rows,
+    at,
+    stages,
+    rateKeys,
+    reserves,
+  ]);
+  if (placed.length !== entries.length) {
+    throw new Error(`placed ${placed.length} of ${entries.length} decisions`);
+  }
+  return placed.map(placedOf);
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Length in code points (PostgreSQL counts characters so; a JS string counts UTF-16 units). */
+function codePoints(text: string): number {
+  if (!SURROGATE.test(text)) return text.length;
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }
 
 function placedOf(row: PlacedRow): Placed {
