@@ -1,14 +1,8 @@
-import type { AuditSink, ChargeResult, NewDecisionRecord } from "@domain/audit/record.ts";
+import type { AuditSink, NewDecisionRecord } from "@domain/audit/record.ts";
 import {
   type ChainEntry,
-  chainEntry,
-  type Decision,
-  type Deferred,
-  type DeferredEvaluation,
   evaluateChain,
-  evaluateDeferred,
   type Policy,
-  type StageInput,
   type Subject,
   type Target,
 } from "@domain/governance/mod.ts";
@@ -23,12 +17,6 @@ import type { Logger } from "@shared/logger.ts";
  * policy chain for an authenticated principal (or take a preset verdict such as
  * `authentication`/`invalid_request`), then record exactly one `governance_decisions` row durably
  * before answering. If the row cannot be made durable the answer is a deny (fail closed).
- *
- * One round trip: when the sink can take charges with a row (`AuditSink.appendCharged`), the
- * charging stages (`budget`, `rate_limit`) are deferred to the append, which appends the allow row
- * only if their charges pass. A refusal becomes the deny its stage would have given at its turn,
- * appended as a row of its own; charges that could not be confirmed (database unreachable, commit
- * not confirmed in time) deny with `policy_error`, as a failing stage does.
  */
 export interface DecideDeps {
   readonly policy: Policy;
@@ -64,111 +52,19 @@ export interface Outcome extends Verdict {
 }
 
 export async function decide(deps: DecideDeps, call: GovernedCall, preset?: Verdict): Promise<Outcome> {
-  if (preset) return await record(deps, call, preset);
-  if (!call.principal) {
-    return await record(deps, call, {
-      decision: "deny",
-      policy: "authentication",
-      reason: "authentication required",
-      chain: [],
-    });
-  }
-  const input: StageInput = {
-    subject: subjectOf(call.principal, call.sessionId),
-    target: call.target,
-    dryRun: false,
-  };
-  const deferred = deps.audit.appendCharged ? await evaluateDeferred(deps.policy.spec, input) : undefined;
-  if (deferred && deferred.deferred.length > 0) return await decideCharged(deps, call, deferred);
-  return await record(deps, call, deferred?.decision ?? await evaluateChain(deps.policy.spec, input));
-}
-
-/** Appends the allow row with its charges; a refusal is recorded as its stage's deny. */
-async function decideCharged(
-  deps: DecideDeps,
-  call: GovernedCall,
-  evaluation: DeferredEvaluation,
-  retried = false,
-): Promise<Outcome> {
-  const { decision, deferred } = evaluation;
-  const row = decisionRecord(deps, call, decision);
-  let receipt;
-  try {
-    receipt = await deps.audit.appendCharged!(row, deferred.map((d) => d.charge.charges));
-  } catch (error) {
-    deps.log.error("governance.charges_unconfirmed", { trace_id: call.traceId, error: describeError(error) });
-    return await record(deps, call, unconfirmed(decision, deferred[0]!, error));
-  }
-  if (receipt.appended) return { ...decision, decisionId: row.id };
-  const k = receipt.refusedStage;
-  const refusing = deferred[k]!;
-  const results = receipt.charges[k] ?? [];
-  if (!retried && await refusing.charge.retry?.(results).catch(() => false)) {
-    // The stages before the refusing one kept their charges: only the rest are tried again.
-    return await decideCharged(deps, call, { decision, deferred: deferred.slice(k) }, true);
-  }
-  return await record(deps, call, refusal(decision, deferred, k, receipt.charges));
-}
-
-/** The deny the refusing stage gives at its turn: earlier stages passed (with their counts), later ones skip. */
-function refusal(
-  allowed: Decision,
-  deferred: readonly Deferred[],
-  k: number,
-  results: readonly (readonly ChargeResult[])[],
-): Verdict {
-  const refusing = deferred[k]!;
-  const chain = [...allowed.chain];
-  for (const [j, d] of deferred.slice(0, k).entries()) {
-    const verdict = safeVerdict(d, results[j] ?? []);
-    chain[d.index] = chainEntry(d.stage.id, "pass", verdict?.detail ?? d.charge.passDetail, 0);
-  }
-  for (let i = refusing.index + 1; i < chain.length; i++) {
-    chain[i] = chainEntry(chain[i]!.policy_id, "skip", null, 0);
-  }
-  const verdict = safeVerdict(refusing, results[k] ?? []);
-  if (verdict?.result !== "fail") {
-    const detail = "stage error: its charges were refused without a reason";
-    chain[refusing.index] = chainEntry(refusing.stage.id, "fail", detail, 0);
-    return {
-      decision: "deny",
-      policy: "policy_error",
-      reason: `policy stage ${refusing.stage.id} failed; denied`,
-      chain,
-    };
-  }
-  chain[refusing.index] = chainEntry(refusing.stage.id, "fail", verdict.detail ?? verdict.reason, 0);
-  return { decision: "deny", policy: verdict.policy ?? refusing.stage.id, reason: verdict.reason, chain };
-}
-
-function safeVerdict(d: Deferred, results: readonly ChargeResult[]) {
-  try {
-    return d.charge.verdictOf(results);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Charges that could not be confirmed deny as a failing stage does (`policy_error`, fail closed). */
-function unconfirmed(allowed: Decision, first: Deferred, error: unknown): Verdict {
-  const message = error instanceof Error ? error.message : String(error);
-  const chain = allowed.chain.map((e, i) =>
-    i < first.index
-      ? e
-      : i === first.index
-      ? chainEntry(e.policy_id, "fail", `stage error: ${message}`, 0)
-      : chainEntry(e.policy_id, "skip", null, 0)
-  );
-  return {
-    decision: "deny",
-    policy: "policy_error",
-    reason: `policy stage ${first.stage.id} failed; denied`,
-    chain,
-  };
-}
-
-/** Makes the verdict's row durable; a row that cannot be stored turns the answer into a deny. */
-async function record(deps: DecideDeps, call: GovernedCall, verdict: Verdict): Promise<Outcome> {
+  const verdict = preset ??
+    (call.principal
+      ? await evaluateChain(deps.policy.spec, {
+        subject: subjectOf(call.principal, call.sessionId),
+        target: call.target,
+        dryRun: false,
+      })
+      : {
+        decision: "deny" as const,
+        policy: "authentication",
+        reason: "authentication required",
+        chain: [],
+      });
   const row = decisionRecord(deps, call, verdict);
   try {
     await deps.audit.append(row);

@@ -1,18 +1,7 @@
-import type { ChargeOp, ChargeResult } from "@domain/audit/mod.ts";
-import type {
-  BudgetPort,
-  BudgetVerdict,
-  Charge,
-  DeferredStage,
-  RateLimiter,
-  StageVerdict,
-  Subject,
-} from "@domain/governance/mod.ts";
+import type { BudgetPort, BudgetVerdict, Charge, RateLimiter, Subject } from "@domain/governance/mod.ts";
 import {
   bindBudgets,
   bindQuotas,
-  type BoundBudget,
-  type BoundQuota,
   type Caller,
   formatUsd,
   reclaimStaleReservations,
@@ -35,12 +24,6 @@ import { createReserveQueue, type ReserveFn } from "./llm_reserve_queue.ts";
  * is tried once more, so a crash never costs more than that bound of held budget — and the happy
  * path pays nothing for it. The bound must exceed the longest a live call can hold a reservation
  * (`staleReservationBound`: the route deadlines with every retry, plus a margin).
- *
- * `plan` is the same admission made by the database with the decision row (one round trip): the
- * quota hits, then the reservation, all or none. The allow row's detail is written before they run,
- * so it names the quotas and the reservation but not the counts. A caller bound by a shadow budget
- * is admitted the two-round-trip way (`admit`), so the row can say which shadow budget would have
- * denied: shadow mode is for trying a budget out, and its record is the point.
  */
 export interface LlmBudgetDeps {
   readonly db: Queryable;
@@ -61,94 +44,7 @@ export function staleReservationBound(runtime: { table: RouteTable; retries: num
 
 export function createLlmBudgetPort(deps: LlmBudgetDeps): BudgetPort {
   const reserve = createReserveQueue(deps.db);
-  return {
-    admit: (subject, charge, dryRun) => admit({ ...deps, reserve }, subject, charge, dryRun),
-    plan: (subject, charge) => plan(deps, subject, charge),
-  };
-}
-
-function plan(deps: LlmBudgetDeps, subject: Subject, charge: Charge): DeferredStage | undefined {
-  const caller: Caller = { ...subject, agentId: charge.agentId, apiKey: charge.apiKey };
-  const quotas = bindQuotas(deps.policies, caller);
-  const budgets = bindBudgets(deps.policies, caller);
-  if (quotas.length === 0 && budgets.length === 0) return undefined;
-  if (budgets.some((b) => !b.enforce)) return undefined;
-  const estimate = charge.estimateMicros;
-  const charges: ChargeOp[] = quotas.map((q) => ({
-    op: "rate",
-    key: `quota:${q.name}:${q.key}`,
-    limit: q.maxRequests,
-    window: q.windowSeconds,
-  }));
-  if (budgets.length > 0) {
-    charges.push({
-      op: "reserve",
-      id: charge.reservationId,
-      budgets: budgets.map((b) => b.name),
-      keys: budgets.map((b) => b.key),
-      windows: budgets.map((b) => b.window),
-      limits: budgets.map((b) => String(b.limitMicros)),
-      enforce: budgets.map((b) => b.enforce),
-      amount: estimate,
-    });
-  }
-  const notes = quotas.map((q) => `${q.name} charged (${q.maxRequests} per ${q.windowSeconds}s)`);
-  notes.push(budgets.length > 0 ? reservedNote(budgets, estimate) : "no budget applies");
-  return {
-    charges,
-    passDetail: notes.join("; "),
-    verdictOf: (results) => chargedVerdict(quotas, budgets, estimate, results),
-    retry: async (results) => results.at(-1)?.op === "reserve" && await reclaimStale(deps) > 0,
-  };
-}
-
-/** The stage's verdict from what the database did with its charges (quotas in order, then the reservation; enforced budgets only). */
-function chargedVerdict(
-  quotas: readonly BoundQuota[],
-  budgets: readonly BoundBudget[],
-  estimate: number,
-  results: readonly ChargeResult[],
-): StageVerdict {
-  const notes: string[] = [];
-  for (const [i, q] of quotas.entries()) {
-    const c = results[i];
-    if (c?.op !== "rate") throw new Error(`budget: no result for quota ${q.name}`);
-    if (!c.allowed) return { result: "fail", ...quotaDenial(q, c) };
-    notes.push(`${q.name} ${c.used}/${q.maxRequests}`);
-  }
-  if (budgets.length === 0) return { result: "pass", detail: [...notes, "no budget applies"].join("; ") };
-  const r = results[quotas.length];
-  if (r?.op !== "reserve") throw new Error("budget: no result for the reservation");
-  if (!r.admitted) {
-    const denial = budgetDenial(budgets[r.failed - 1]!, r.remainingMicros, r.retryAfterSeconds, estimate);
-    return { result: "fail", ...denial };
-  }
-  notes.push(reservedNote(budgets, estimate));
-  return { result: "pass", detail: notes.join("; ") };
-}
-
-function quotaDenial(q: BoundQuota, c: { used: number; retryAfterMs: number }) {
-  return {
-    reason:
-      `quota exceeded: ${q.name} allows ${q.maxRequests} requests per ${q.windowSeconds}s for ${q.label}; ` +
-      `retry after ${c.retryAfterMs}ms`,
-    detail: `${q.name} ${c.used}/${q.maxRequests}`,
-  };
-}
-
-function budgetDenial(b: BoundBudget, remainingMicros: number, retryAfterSeconds: number, estimate: number) {
-  return {
-    reason:
-      `budget exceeded: ${b.name} (${b.label}) has ${formatUsd(remainingMicros)} of ${
-        formatUsd(b.limitMicros)
-      } ` +
-      `left this ${b.window}, call estimated at ${formatUsd(estimate)}; retry after ${retryAfterSeconds}s`,
-    detail: `${b.name} exhausted`,
-  };
-}
-
-function reservedNote(budgets: readonly BoundBudget[], estimate: number): string {
-  return `reserved ${formatUsd(estimate)} in ${budgets.map((b) => b.name).join(", ")}`;
+  return { admit: (subject, charge, dryRun) => admit({ ...deps, reserve }, subject, charge, dryRun) };
 }
 
 async function admit(
@@ -179,7 +75,18 @@ async function admit(
     r = await reserveBudgets(deps.db, charge.reservationId, budgets, estimate, dryRun);
   }
   if (!r.admitted) {
-    return { admitted: false, ...budgetDenial(r.budget, r.remainingMicros, r.retryAfterSeconds, estimate) };
+    const b = r.budget;
+    return {
+      admitted: false,
+      reason:
+        `budget exceeded: ${b.name} (${b.label}) has ${formatUsd(r.remainingMicros)} of ${
+          formatUsd(b.limitMicros)
+        } ` +
+        `left this ${b.window}, call estimated at ${
+          formatUsd(estimate)
+        }; retry after ${r.retryAfterSeconds}s`,
+      detail: `${b.name} exhausted`,
+    };
   }
   if (r.shadowExceeded.length > 0) {
     deps.log.warn("llm.budget_shadow_exceeded", {
@@ -189,7 +96,7 @@ async function admit(
     });
     notes.push(`shadow: ${r.shadowExceeded.join(", ")} would deny`);
   }
-  notes.push(reservedNote(budgets, estimate));
+  notes.push(`reserved ${formatUsd(estimate)} in ${budgets.map((b) => b.name).join(", ")}`);
   return { admitted: true, detail: notes.join("; "), ...undo };
 }
 
@@ -212,7 +119,15 @@ async function chargeQuotas(deps: LlmBudgetDeps, caller: Caller, dryRun: boolean
   for (const q of bindQuotas(deps.policies, caller)) {
     const key = `quota:${q.name}:${q.key}`;
     const c = await deps.limiter.charge(key, q.maxRequests, q.windowSeconds, dryRun);
-    if (!c.allowed) return { admitted: false, ...quotaDenial(q, c) };
+    if (!c.allowed) {
+      return {
+        admitted: false,
+        reason:
+          `quota exceeded: ${q.name} allows ${q.maxRequests} requests per ${q.windowSeconds}s for ${q.label}; ` +
+          `retry after ${c.retryAfterMs}ms`,
+        detail: `${q.name} ${c.used}/${q.maxRequests}`,
+      };
+    }
     if (!dryRun) charged.push(key);
     notes.push(`${q.name} ${c.used}/${q.maxRequests}`);
   }

@@ -1,14 +1,14 @@
 /**
- * Not part of `deno task bench`: the audit paths side by side. The full path (`appendChained`, journal
- * replay's) is BEGIN, (advisory lock + chain state, pipelined), the INSERT, COMMIT: 4 round trips. The
- * writer's path (`appendPlaced`, migration 0013) is one `sp_audit_append_charged` call that takes the
- * same advisory lock and places and hashes the row in the database; `placed+charge` adds a rate-limit
- * charge to the row, as a governed hook call makes it. One-row batches, one at a time: the regime of a
- * server at ~1,000 decisions/s, where every request pays a whole flush.
+ * Not part of `deno task bench`: the audit writer's two append paths side by side. The full path
+ * (`appendChained`) is BEGIN, (advisory lock + chain state, pipelined), the INSERT, COMMIT: 4 round
+ * trips. The one-round-trip path (`appendAfter`, migration 0008) chains the batch after the head the
+ * writer last committed and sends one `sp_audit_append` call that takes the same advisory lock, checks
+ * the head has not moved and inserts. One-row batches, one at a time: the regime of a server at
+ * ~1,000 decisions/s, where every request pays a whole flush.
  *
  * Usage: deno run -A tests/bench/proto_append.ts [appends per round]
  */
-import { appendChained, appendPlaced } from "@domain/audit/sequencer.ts";
+import { appendAfter, appendChained, type ChainState } from "@domain/audit/sequencer.ts";
 import type { NewDecisionRecord } from "@domain/audit/mod.ts";
 import { normalizeDecision } from "@domain/audit/normalize.ts";
 import { DEFAULT_CHECKPOINT_POLICY } from "@domain/audit/checkpoint.ts";
@@ -55,24 +55,28 @@ if (import.meta.main) {
     const postmaster = await postmasterPid(pg);
     const signer = { keyId: "proto", sign: () => "unsigned" };
     const deps = { db, signer, clock: systemClock, policy: { ...DEFAULT_CHECKPOINT_POLICY, everyRows: 1e9 } };
-    const full = async () => void await appendChained(deps, [record()], { dedupe: false });
-    const placed = async () => void await appendPlaced(db, [{ record: record(), stages: [] }]);
-    const charge = { op: "rate" as const, key: "proto", limit: 1e9, window: 60 };
-    const charged = async () => void await appendPlaced(db, [{ record: record(), stages: [[charge]] }]);
-    const paths = [["full", full], ["placed", placed], ["placed+charge", charged]] as const;
-    for (const [name, append] of paths.flatMap((x) => [x, x, x])) {
+    let state: ChainState = (await appendChained(deps, [record()], { dedupe: false })).state;
+    const full = async () => {
+      state = (await appendChained(deps, [record()], { dedupe: false })).state;
+    };
+    const oneRoundTrip = async () => {
+      const done = await appendAfter(deps, state, [record()]);
+      if (!done) throw new Error("the one-round-trip path declined (head moved or checkpoint due)");
+      state = done.state;
+    };
+    for (const [name, append] of [["full", full], ["one-rt", oneRoundTrip]].flatMap((x) => [x, x, x])) {
       const h = createHistogram();
       const from = await markCpu(Deno.pid, postmaster);
       for (let i = 0; i < n; i++) {
         const started = performance.now();
-        await append();
+        await (append as () => Promise<void>)();
         h.record(performance.now() - started);
       }
       const to = await markCpu(Deno.pid, postmaster);
       const us = (seconds: number) => Math.round((seconds * 1e6) / n);
       const s = summarize(h);
       console.log(
-        `${name.padEnd(13)} p50 ${s.p50} ms  p99 ${s.p99} ms  writer cpu ${
+        `${String(name).padEnd(7)} p50 ${s.p50} ms  p99 ${s.p99} ms  writer cpu ${
           us(to.server - from.server)
         } µs  ` +
           `db cpu ${us(to.db - from.db)} µs per append`,

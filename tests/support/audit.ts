@@ -79,19 +79,15 @@ export async function openTestWriter(
   };
 }
 
-/** Counts audit batches: full-path transactions and one-round-trip `sp_audit_append*` calls. */
+/** Counts audit batches: full-path transactions and one-round-trip `sp_audit_append` calls. */
 export function countingDb(db: Db): { db: Db; readonly batches: () => number } {
   let count = 0;
   const one: Db["one"] = (sql, params) => {
     if (sql.includes("sp_audit_append")) count++;
     return db.one(sql, params);
   };
-  const many: Db["many"] = (sql, params) => {
-    if (sql.includes("sp_audit_append")) count++;
-    return db.many(sql, params);
-  };
   return {
-    db: { ...db, one, many, tx: (fn, options) => (count++, db.tx(fn, options)) },
+    db: { ...db, one, tx: (fn, options) => (count++, db.tx(fn, options)) },
     batches: () => count,
   };
 }
@@ -102,16 +98,8 @@ export function unpluggableDb(db: Db): { db: Db; setDown(down: boolean): void } 
   const lost = () =>
     Object.assign(new Error("write CONNECTION_CLOSED 127.0.0.1:5432"), { code: "CONNECTION_CLOSED" });
   const one: Db["one"] = (sql, params) => (down ? Promise.reject(lost()) : db.one(sql, params));
-  const many: Db["many"] = (sql, params) => (down ? Promise.reject(lost()) : db.many(sql, params));
-  const query: Db["query"] = (sql, params) => (down ? Promise.reject(lost()) : db.query(sql, params));
   return {
-    db: {
-      ...db,
-      one,
-      many,
-      query,
-      tx: (fn, options) => (down ? Promise.reject(lost()) : db.tx(fn, options)),
-    },
+    db: { ...db, one, tx: (fn, options) => (down ? Promise.reject(lost()) : db.tx(fn, options)) },
     setDown: (value) => void (down = value),
   };
 }

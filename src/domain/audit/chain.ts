@@ -47,19 +47,6 @@ export function canonicalDecision(record: NewDecisionRecord, seq: number): strin
   });
 }
 
-/**
- * The canonical text split around the value of `seq`: for every n, `head + n + tail` is
- * `canonicalDecision(record, n)`. The database places rows it accepts and splices their `seq` in
- * (sp_audit_append_charged). `seq` is the only top-level key whose text is built here; the keys
- * after it hold strings or null, and a quote inside a string is escaped, so the last `"seq":` of
- * the text is the top-level one.
- */
-export function canonicalParts(record: NewDecisionRecord): readonly [head: string, tail: string] {
-  const text = canonicalDecision(record, 0);
-  const at = text.lastIndexOf(',"seq":0,') + ',"seq":'.length;
-  return [text.slice(0, at), text.slice(at + 1)];
-}
-
 export function hashDecision(record: NewDecisionRecord, seq: number, prevHash: string): string {
   return createHash("sha256").update(canonicalDecision(record, seq)).update(prevHash).digest("hex");
 }

@@ -1,4 +1,4 @@
-import type { ChainHead } from "./chain.ts";
+import type { ChainedDecision, ChainHead } from "./chain.ts";
 
 /**
  * Signed checkpoints: every `everyRows` rows (at seq 1000, 2000, …) and, when rows arrived but
@@ -42,7 +42,7 @@ export interface LastCheckpoint {
 
 /** The positions a batch of freshly chained rows must checkpoint, in order. */
 export function dueCheckpoints(
-  rows: readonly ChainHead[],
+  rows: readonly ChainedDecision[],
   last: LastCheckpoint,
   now: Date,
   policy: CheckpointPolicy = DEFAULT_CHECKPOINT_POLICY,

@@ -10,16 +10,7 @@
  * Entry points: `openAuditWriter` (the process's `AuditSink`), `verifyStoredChain`,
  * `exportBundle` / `verifyBundle`, `listDecisions` / `readTrace`.
  */
-export type {
-  ActorKind,
-  AppendReceipt,
-  AuditSink,
-  ChargedReceipt,
-  ChargeOp,
-  ChargeResult,
-  NewDecisionRecord,
-  StageCharges,
-} from "./record.ts";
+export type { ActorKind, AppendReceipt, AuditSink, NewDecisionRecord } from "./record.ts";
 export type { ChainedDecision, ChainHead } from "./chain.ts";
 export { canonicalDecision, chainDecisions, GENESIS_HASH, hashDecision } from "./chain.ts";
 export type { Checkpoint, CheckpointPolicy, CheckpointSigner, SignatureCheck } from "./checkpoint.ts";

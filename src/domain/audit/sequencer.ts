@@ -3,16 +3,10 @@ import chainStateSql from "@sql/queries/audit/chain_state.sql" with { type: "tex
 import existingIdsSql from "@sql/queries/audit/existing_decision_ids.sql" with { type: "text" };
 import insertDecisionsSql from "@sql/queries/audit/insert_decisions.sql" with { type: "text" };
 import insertCheckpointSql from "@sql/queries/audit/insert_checkpoint.sql" with { type: "text" };
-import appendChargedSql from "@sql/queries/audit/append_charged.sql" with { type: "text" };
+import appendAfterSql from "@sql/queries/audit/append_after.sql" with { type: "text" };
 import type { Db, Queryable } from "@infra/db/db.ts";
 import type { Clock } from "@shared/clock.ts";
-import {
-  canonicalParts,
-  chainDecisions,
-  type ChainedDecision,
-  type ChainHead,
-  GENESIS_HASH,
-} from "./chain.ts";
+import { chainDecisions, type ChainedDecision, type ChainHead, GENESIS_HASH } from "./chain.ts";
 import {
   checkpointMessage,
   type CheckpointPolicy,
@@ -22,7 +16,7 @@ import {
   type LastCheckpoint,
 } from "./checkpoint.ts";
 import { encodeChained } from "./codec.ts";
-import type { ChargeResult, NewDecisionRecord, StageCharges } from "./record.ts";
+import type { NewDecisionRecord } from "./record.ts";
 
 /**
  * The single sequencer. Each batch is one transaction that takes a transaction-scoped advisory lock
@@ -30,11 +24,10 @@ import type { ChargeResult, NewDecisionRecord, StageCharges } from "./record.ts"
  * batch after it, inserts it with one multi-row INSERT that also writes one outbox event and one
  * NOTIFY per decision, and signs the checkpoints that fall due — all or nothing.
  *
- * Two ways to run it: `appendPlaced` (one round trip, the writer's path: one
- * `sp_audit_append_charged` call takes the same lock, runs each entry's charges, and places and
- * hashes the rows whose charges pass; the checkpoints they make due are signed after the commit by
- * `signPlacedCheckpoints`) and `appendChained` (the full path, for journal replay: BEGIN, lock +
- * chain state, de-duplication, INSERT, checkpoints, COMMIT).
+ * Two ways to run it: `appendChained` (the full path: BEGIN, lock + chain state, INSERT, checkpoints,
+ * COMMIT) and `appendAfter` (one round trip: a writer that knows the head it last committed chains
+ * the batch after it and sends one `sp_audit_append` call, which takes the same lock and writes only
+ * if the head has not moved). Both return the chain state after the batch for the next call.
  */
 export const SEQUENCER_LOCK_KEY = 7_385_112_003;
 
@@ -85,128 +78,28 @@ export async function appendChained(
   });
 }
 
-export interface PlacedEntry {
-  readonly record: NewDecisionRecord;
-  /** Per charging stage, the charges the row depends on; empty for a plain append. */
-  readonly stages: StageCharges;
-}
-
-/** Where the database put an entry: its chain position, or the stage whose charges refused it. */
-export type Placed =
-  | {
-    readonly seq: number;
-    readonly rowHash: string;
-    readonly refusedStage: null;
-    readonly charges: readonly (readonly ChargeResult[])[];
-  }
-  | {
-    readonly seq: null;
-    readonly rowHash: null;
-    readonly refusedStage: number;
-    readonly charges: readonly (readonly ChargeResult[])[];
-  };
-
-interface PlacedRow {
-  seq: number | string | null;
-  row_hash: string | null;
-  refused_stage: number | null;
-  charges: readonly (readonly Record<string, unknown>[])[] | string;
-}
-
 /**
- * Appends entries (records already normalised) in one round trip; the database runs each entry's
- * charges and places and hashes the rows they admit, after whatever the chain holds (any writer's
- * rows). One result per entry, in order.
+ * The one-round-trip append after a known state. Undefined, with nothing written, when the batch
+ * is empty, when it would make a checkpoint fall due (the full path signs it) or when another
+ * writer moved the head since `state` (the caller then takes the full path, which re-reads it).
  */
-export async function appendPlaced(db: Queryable, entries: readonly PlacedEntry[]): Promise<Placed[]> {
-  const rows: string[] = [];
-  const at: string[] = [];
-  for (const { record } of entries) {
-    const [head, tail] = canonicalParts(record);
-    rows.push(`${head}0${tail}`);
-    at.push(String(codePoints(head)));
-  }
-  const ops = entries.flatMap((e) => e.stages.flat());
-  const stages = ops.length > 0
-    ? JSON.stringify(entries.map((e) => e.stages.length > 0 ? e.stages : null))
-    : null;
-  const rateKeys = [...new Set(ops.flatMap((op) => op.op === "rate" ? [op.key] : []))];
-  const reserves = ops.some((op) => op.op === "reserve");
-  const placed = await db.many<PlacedRow>(appendChargedSql, [
-    SEQUENCER_LOCK_KEY,
-    rows,
-    at,
-    stages,
-    rateKeys,
-    reserves,
-  ]);
-  if (placed.length !== entries.length) {
-    throw new Error(`placed ${placed.length} of ${entries.length} decisions`);
-  }
-  return placed.map(placedOf);
-}
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-/** Length in code points (PostgreSQL counts characters so; a JS string counts UTF-16 units). */
-function codePoints(text: string): number {
-  if (!SURROGATE.test(text)) return text.length;
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-function placedOf(row: PlacedRow): Placed {
-  const raw = typeof row.charges === "string" ? JSON.parse(row.charges) : row.charges;
-  const charges = (raw as Record<string, unknown>[][]).map((stage) => stage.map(chargeResultOf));
-  if (row.seq === null || row.row_hash === null) {
-    return { seq: null, rowHash: null, refusedStage: row.refused_stage ?? 0, charges };
-  }
-  return { seq: Number(row.seq), rowHash: row.row_hash, refusedStage: null, charges };
-}
-
-function chargeResultOf(r: Record<string, unknown>): ChargeResult {
-  if (r.op === "rate") {
-    return {
-      op: "rate",
-      allowed: r.allowed === true,
-      used: Number(r.used),
-      retryAfterMs: Number(r.retry_after_ms),
-    };
-  }
-  return {
-    op: "reserve",
-    admitted: r.admitted === true,
-    failed: Number(r.failed),
-    remainingMicros: Number(r.remaining_micros ?? 0),
-    retryAfterSeconds: Number(r.retry_after_s),
-    shadow: Array.isArray(r.shadow) ? r.shadow.map(String) : [],
-  };
-}
-
-/**
- * Signs the checkpoints that rows placed by `appendPlaced` made due (their batch is committed
- * already: a checkpoint names a row, it does not have to commit with it). Returns the last
- * checkpoint after them, or undefined when the chain was empty before the batch (the caller reads
- * it again next time).
- */
-export async function signPlacedCheckpoints(
+export async function appendAfter(
   deps: SequencerDeps,
-  placed: readonly ChainHead[],
-  last: LastCheckpoint,
-): Promise<LastCheckpoint | undefined> {
-  const now = deps.clock.now();
-  const due = dueCheckpoints(placed, last, now, deps.policy);
-  for (const at of due) await insertCheckpoint(deps.db, deps, at);
-  const signed = due.at(-1);
-  if (signed) return { seq: signed.seq, at: now };
-  return last.at === null ? undefined : last;
-}
-
-/** The last checkpoint as stored (no lock: a writer's own view, refreshed by its next signature). */
-export async function readLastCheckpoint(db: Queryable): Promise<LastCheckpoint> {
-  const state = await db.one<StateRow>(chainStateSql);
-  return { seq: state.checkpoint_seq, at: state.checkpoint_at };
+  state: ChainState,
+  records: readonly NewDecisionRecord[],
+): Promise<Appended | undefined> {
+  if (records.length === 0 || state.last.at === null) return undefined;
+  const rows = chainDecisions(records, state.head);
+  if (dueCheckpoints(rows, state.last, deps.clock.now(), deps.policy).length > 0) return undefined;
+  const batch = JSON.stringify(rows.map(encodeChained));
+  const result = await deps.db.one<{ appended: boolean }>(appendAfterSql, [
+    SEQUENCER_LOCK_KEY,
+    state.head.seq,
+    state.head.rowHash,
+    batch,
+  ]);
+  if (!result.appended) return undefined;
+  return { rows, state: { head: headAfter(rows, state.head), last: state.last } };
 }
 
 /** The last checkpoint after a batch: the one just signed, else as before (an empty chain starts at its first row). */

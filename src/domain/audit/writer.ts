@@ -8,17 +8,15 @@ import { type CheckpointPolicy, type CheckpointSigner, DEFAULT_CHECKPOINT_POLICY
 import { encodeRecord } from "./codec.ts";
 import { replayJournal } from "./journal_replay.ts";
 import { normalizeDecision } from "./normalize.ts";
-import type { AppendReceipt, AuditSink, ChargedReceipt, NewDecisionRecord, StageCharges } from "./record.ts";
+import type { AppendReceipt, AuditSink, NewDecisionRecord } from "./record.ts";
 import {
+  appendAfter,
   appendChained,
-  appendPlaced,
+  type ChainState,
   checkpointStaleTail,
-  type Placed,
-  readLastCheckpoint,
   type SequencerDeps,
-  signPlacedCheckpoints,
 } from "./sequencer.ts";
-import type { LastCheckpoint } from "./checkpoint.ts";
+import type { ChainedDecision } from "./chain.ts";
 import { withDeadline } from "./deadline.ts";
 
 /**
@@ -29,11 +27,6 @@ import { withDeadline } from "./deadline.ts";
  * local journal (`journal`). While the journal holds lines every batch goes there too (order is
  * kept), and a supervised recovery loop replays it with backoff, then hands back to the database.
  * A full journal or a broken disk rejects the append, so the caller denies.
- *
- * A batch is one `sp_audit_append_charged` call (one round trip): the database places and hashes
- * the rows after the chain's head, and runs the charges of the rows appended with `appendCharged`
- * first, appending such a row only if they pass. Charges need the database: while it is unreachable
- * (or a batch's commit is not confirmed in time) those appends are rejected, never journaled.
  */
 export interface AuditWriterOptions {
   readonly db: Db;
@@ -56,10 +49,7 @@ export interface AuditWriterOptions {
 
 interface Pending {
   readonly record: NewDecisionRecord;
-  /** Set by `appendCharged`: the row is appended only if these pass. */
-  readonly stages: StageCharges | undefined;
-  /** The database placed the entry (`placed`), or it went to the journal (undefined). */
-  settle(placed: Placed | undefined): void;
+  resolve(receipt: AppendReceipt): void;
   reject(error: unknown): void;
 }
 
@@ -96,8 +86,8 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
   #recovery: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #closed = false;
-  /** The last checkpoint as this writer knows it (read when unknown). */
-  #last: LastCheckpoint | undefined;
+  /** The chain as this writer's last committed batch left it (for the one-round-trip append). */
+  #chain: ChainState | undefined;
 
   constructor(options: AuditWriterOptions, journal: LineJournal) {
     const policy = options.policy ?? DEFAULT_CHECKPOINT_POLICY;
@@ -114,31 +104,6 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
   }
 
   append(record: NewDecisionRecord): Promise<AppendReceipt> {
-    return this.#enqueue(record, undefined, (placed) => ({
-      seq: placed?.seq ?? null,
-      durable: placed ? "database" : "journal",
-    }));
-  }
-
-  appendCharged(record: NewDecisionRecord, stages: StageCharges): Promise<ChargedReceipt> {
-    if (this.#journaling) {
-      return Promise.reject(
-        new AppError("audit.unavailable", "the database is unreachable; nothing was charged"),
-      );
-    }
-    return this.#enqueue(record, stages, (placed) => {
-      if (!placed) throw new Error("a charged decision cannot go to the journal");
-      return placed.seq === null
-        ? { appended: false, refusedStage: placed.refusedStage, charges: placed.charges }
-        : { appended: true, seq: placed.seq, charges: placed.charges };
-    });
-  }
-
-  #enqueue<T>(
-    record: NewDecisionRecord,
-    stages: StageCharges | undefined,
-    receipt: (placed: Placed | undefined) => T,
-  ): Promise<T> {
     if (this.#closed) return Promise.reject(new AppError("audit.unavailable", "the audit writer is closed"));
     let normalized: NewDecisionRecord;
     try {
@@ -149,14 +114,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
       );
     }
     return new Promise((resolve, reject) => {
-      const settle = (placed: Placed | undefined) => {
-        try {
-          resolve(receipt(placed));
-        } catch (error) {
-          reject(error);
-        }
-      };
-      this.#queue.push({ record: normalized, stages, settle, reject });
+      this.#queue.push({ record: normalized, resolve, reject });
       this.#schedule();
     });
   }
@@ -225,57 +183,34 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
   }
 
   async #flush(batch: readonly Pending[]): Promise<void> {
+    const records = batch.map((p) => p.record);
     if (!this.#journaling) {
       try {
-        await this.#place(batch);
+        const rows = await withDeadline(this.#append(records), this.#timeoutMs);
+        batch.forEach((p, i) => p.resolve({ seq: rows[i]!.seq, durable: "database" }));
         return;
       } catch (error) {
-        if (!isDatabaseUnavailable(error)) return await this.#placeOneByOne(batch, error);
+        if (!isDatabaseUnavailable(error)) return this.#fail(batch, error);
         this.#log.warn("audit.database_unreachable", { rows: batch.length, error: describeError(error) });
         this.startRecovery();
       }
     }
-    const unconfirmed = new AppError(
-      "audit.unavailable",
-      "the database is unreachable; the decision's charges could not be confirmed",
-    );
-    for (const p of batch) if (p.stages) p.reject(unconfirmed);
-    const plain = batch.filter((p) => !p.stages);
-    if (plain.length === 0) return;
     try {
-      await this.#journal.append(plain.map((p) => JSON.stringify(encodeRecord(p.record))));
-      plain.forEach((p) => p.settle(undefined));
+      await this.#journal.append(records.map((r) => JSON.stringify(encodeRecord(r))));
+      batch.forEach((p) => p.resolve({ seq: null, durable: "journal" }));
     } catch (error) {
-      this.#fail(plain, error);
+      this.#fail(batch, error);
     }
   }
 
-  /** One round trip; then the checkpoints the batch made due, after its callers have their answer. */
-  async #place(batch: readonly Pending[]): Promise<void> {
-    const entries = batch.map((p) => ({ record: p.record, stages: p.stages ?? [] }));
-    const placed = await withDeadline(appendPlaced(this.#seq.db, entries), this.#timeoutMs);
-    batch.forEach((p, i) => p.settle(placed[i]));
-    const heads = placed.flatMap((p) => p.seq === null ? [] : [{ seq: p.seq, rowHash: p.rowHash }]);
-    if (heads.length === 0) return;
-    try {
-      const last = this.#last ?? await readLastCheckpoint(this.#seq.db);
-      this.#last = await withDeadline(signPlacedCheckpoints(this.#seq, heads, last), this.#timeoutMs);
-    } catch (error) {
-      this.#last = undefined;
-      this.#log.warn("audit.checkpoint_failed", { error: describeError(error) });
-    }
-  }
-
-  /** A batch the database refused as a whole: each entry alone, so one bad entry fails only itself. */
-  async #placeOneByOne(batch: readonly Pending[], error: unknown): Promise<void> {
-    if (batch.length === 1) return this.#fail(batch, error);
-    for (const p of batch) {
-      try {
-        await this.#place([p]);
-      } catch (alone) {
-        this.#fail([p], alone);
-      }
-    }
+  /** One round trip when the chain head is where this writer left it; the full transaction otherwise. */
+  async #append(records: readonly NewDecisionRecord[]): Promise<ChainedDecision[]> {
+    const known = this.#chain;
+    this.#chain = undefined; // only a committed batch says where the head is
+    const done = (known && await appendAfter(this.#seq, known, records)) ??
+      await appendChained(this.#seq, records, { dedupe: false });
+    this.#chain = done.state;
+    return done.rows;
   }
 
   #fail(batch: readonly Pending[], error: unknown): void {
@@ -291,10 +226,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     if (this.#journaling) return;
     try {
       const signed = await withDeadline(checkpointStaleTail(this.#seq), this.#timeoutMs);
-      if (signed) {
-        this.#last = undefined;
-        this.#log.info("audit.checkpoint_signed", { seq: signed.seq });
-      }
+      if (signed) this.#log.info("audit.checkpoint_signed", { seq: signed.seq });
     } catch (error) {
       this.#log.warn("audit.checkpoint_failed", { error: describeError(error) });
     }
@@ -322,7 +254,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
       log: this.#log,
       maxBatch: this.#maxBatch,
       insert: async (records) => {
-        this.#last = undefined;
+        this.#chain = undefined;
         const done = await withDeadline(appendChained(this.#seq, records, { dedupe: true }), this.#timeoutMs);
         return done.rows;
       },

@@ -1,7 +1,6 @@
 import type {
   ChainEntry,
   Decision,
-  DeferredStage,
   Stage,
   StageId,
   StageInput,
@@ -58,87 +57,18 @@ export async function evaluateChain(spec: ChainSpec, input: StageInput): Promise
         chain.push(entry(stage.id, verdict.result, verdict.detail ?? null, ms));
       }
     } catch (error) {
-      denied = stageError(stage, error, chain, round(performance.now() - began));
+      const ms = round(performance.now() - began);
+      const message = error instanceof Error ? error.message : String(error);
+      chain.push(entry(stage.id, "fail", `stage error: ${message}`, ms));
+      denied = {
+        decision: "deny",
+        policy: "policy_error",
+        reason: `policy stage ${stage.id} failed; denied`,
+        chain,
+      };
     }
   }
   return denied ?? { decision: "allow", policy: "default_allow", reason: null, chain };
-}
-
-/** A charging stage deferred to the audit append, with the index of its entry in the chain. */
-export interface Deferred {
-  readonly stage: Stage;
-  readonly index: number;
-  readonly charge: DeferredStage;
-}
-
-/** The chain's outcome with the charges it still depends on (none: the decision is final). */
-export interface DeferredEvaluation {
-  readonly decision: Decision;
-  readonly deferred: readonly Deferred[];
-}
-
-/**
- * The chain with its charging stages deferred to the audit append (`Stage.defer`): every other
- * stage is evaluated in order, and a deferred stage records `pass` with its `passDetail`. When
- * every stage passed, the decision is `allow` provided the deferred charges pass, which the
- * caller settles with the row (`decide`). A stage that denies (or throws) before any stage was
- * deferred gives the final deny, exactly as `evaluateChain`; one that denies after a deferred
- * stage returns undefined, because the first deny in file order is then not known without the
- * charges: the caller runs `evaluateChain`. Governance disabled and dry runs return undefined too.
- */
-export async function evaluateDeferred(
-  spec: ChainSpec,
-  input: StageInput,
-): Promise<DeferredEvaluation | undefined> {
-  if (!spec.enabled || input.dryRun) return undefined;
-  const chain: ChainEntry[] = [];
-  const deferred: Deferred[] = [];
-  for (const [index, stage] of spec.stages.entries()) {
-    if (spec.disabled.has(stage.id)) {
-      chain.push(entry(stage.id, "disabled", null, 0));
-      continue;
-    }
-    let charge: DeferredStage | undefined;
-    try {
-      charge = stage.defer?.(input);
-    } catch {
-      return undefined;
-    }
-    if (charge) {
-      deferred.push({ stage, index, charge });
-      chain.push(entry(stage.id, "pass", charge.passDetail, 0));
-      continue;
-    }
-    const began = performance.now();
-    let denied: Decision | undefined;
-    try {
-      const verdict = await stage.evaluate(input);
-      const ms = round(performance.now() - began);
-      if (verdict.result !== "fail") {
-        chain.push(entry(stage.id, verdict.result, verdict.detail ?? null, ms));
-        continue;
-      }
-      chain.push(entry(stage.id, "fail", verdict.detail ?? verdict.reason, ms));
-      denied = { decision: "deny", policy: verdict.policy ?? stage.id, reason: verdict.reason, chain };
-    } catch (error) {
-      denied = stageError(stage, error, chain, round(performance.now() - began));
-    }
-    if (deferred.length > 0) return undefined;
-    for (const later of spec.stages.slice(index + 1)) chain.push(entry(later.id, "skip", null, 0));
-    return { decision: denied, deferred };
-  }
-  return { decision: { decision: "allow", policy: "default_allow", reason: null, chain }, deferred };
-}
-
-function stageError(stage: Stage, error: unknown, chain: ChainEntry[], ms: number): Decision {
-  const message = error instanceof Error ? error.message : String(error);
-  chain.push(entry(stage.id, "fail", `stage error: ${message}`, ms));
-  return {
-    decision: "deny",
-    policy: "policy_error",
-    reason: `policy stage ${stage.id} failed; denied`,
-    chain,
-  };
 }
 
 /** Starts every enabled, startable stage from `index` on (each at most once per evaluation). */
@@ -179,11 +109,6 @@ async function undoNote(early: StartedStage): Promise<string> {
   }
 }
 
-export function entry(
-  id: StageId,
-  result: ChainEntry["result"],
-  detail: string | null,
-  ms: number,
-): ChainEntry {
+function entry(id: StageId, result: ChainEntry["result"], detail: string | null, ms: number): ChainEntry {
   return { policy_id: id, result, detail, duration_ms: ms };
 }

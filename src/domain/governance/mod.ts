@@ -9,7 +9,6 @@ export type {
   ChainEntry,
   Charge,
   Decision,
-  DeferredStage,
   FixedPolicy,
   Stage,
   StageId,
@@ -20,14 +19,7 @@ export type {
   Target,
 } from "./types.ts";
 export { STAGE_IDS } from "./types.ts";
-export {
-  type ChainSpec,
-  type Deferred,
-  type DeferredEvaluation,
-  entry as chainEntry,
-  evaluateChain,
-  evaluateDeferred,
-} from "./chain.ts";
+export { type ChainSpec, evaluateChain } from "./chain.ts";
 export { buildPolicy, type Policy, type PolicyPorts, policyVersion } from "./policy.ts";
 export type { SecretFinding, SecretScanPort } from "./stages/secret_scan.ts";
 export type { RateCharge, RateLimiter } from "./stages/rate_limit.ts";

@@ -4,7 +4,6 @@
  * texts.
  */
 import { STAGE_IDS } from "@infra/config/services.ts";
-import type { ChargeOp, ChargeResult } from "@domain/audit/mod.ts";
 
 export { STAGE_IDS };
 export type StageId = typeof STAGE_IDS[number];
@@ -94,24 +93,6 @@ export interface Stage {
    * to start for this input (the stage is evaluated at its turn).
    */
   start?(input: StageInput): StartedStage | undefined;
-  /**
-   * A charging stage's charges, to be made by the database together with the decision row (one
-   * round trip, the row appended only if they pass). Undefined: nothing to charge for this input,
-   * or the stage cannot defer (it is then evaluated or started as usual).
-   */
-  defer?(input: StageInput): DeferredStage | undefined;
-}
-
-/** A charging stage whose charges travel with the decision row (sp_audit_append_charged). */
-export interface DeferredStage {
-  /** All or none: a refusal hands back the stage's earlier charges. */
-  readonly charges: readonly ChargeOp[];
-  /** The stage's detail in the row appended when the charges pass (it is hashed before they run). */
-  readonly passDetail: string;
-  /** The stage's verdict from what its charges did (a refused charge gives `fail`). */
-  verdictOf(results: readonly ChargeResult[]): StageVerdict;
-  /** After a refusal: true when room was freed (stale reservations) and the call may try once more. */
-  retry?(results: readonly ChargeResult[]): Promise<boolean>;
 }
 
 /** A stage already on its way: its verdict, and how to hand back its charge if it never counts. */

@@ -1,12 +1,4 @@
-import type {
-  Charge,
-  DeferredStage,
-  Stage,
-  StageInput,
-  StageVerdict,
-  StartedStage,
-  Subject,
-} from "../types.ts";
+import type { Charge, Stage, StageInput, StageVerdict, StartedStage, Subject } from "../types.ts";
 
 /**
  * Pre-admission budgets and quotas for costed targets (the LLM gateway's calls carry a `charge`).
@@ -19,8 +11,6 @@ import type {
 export interface BudgetPort {
   /** `dryRun` (what-if checks) only looks: nothing is charged or reserved. */
   admit(subject: Subject, charge: Charge, dryRun: boolean): Promise<BudgetVerdict>;
-  /** The same admission as charges made with the decision row; undefined when nothing binds. */
-  plan?(subject: Subject, charge: Charge): DeferredStage | undefined;
 }
 
 export type BudgetVerdict =
@@ -48,8 +38,6 @@ export function createBudget(port: BudgetPort | undefined): Stage {
   return {
     id: "budget",
     start,
-    defer: ({ subject, target, dryRun }) =>
-      dryRun || !target.charge || !port?.plan ? undefined : port.plan(subject, target.charge),
     evaluate: (input) =>
       start(input)?.verdict ?? { result: "n/a", detail: "no cost estimate for this target" },
   };

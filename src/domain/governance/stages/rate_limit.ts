@@ -1,4 +1,4 @@
-import type { DeferredStage, Stage, StageInput, StageVerdict, StartedStage } from "../types.ts";
+import type { Stage, StageInput, StageVerdict, StartedStage } from "../types.ts";
 
 /** One SQL round trip on the database clock (`sql/queries/governance/charge_rate_limit.sql`). */
 export interface RateLimiter {
@@ -37,24 +37,7 @@ export function createRateLimit(limiter: RateLimiter, settings: RateLimitSetting
       },
     };
   };
-  const defer = ({ subject, dryRun }: StageInput): DeferredStage | undefined => {
-    if (dryRun) return undefined;
-    const { calls, windowSeconds } = settings;
-    return {
-      charges: [{
-        op: "rate",
-        key: `${subject.sessionId}:${subject.userId}`,
-        limit: calls,
-        window: windowSeconds,
-      }],
-      passDetail: `charged with the decision; at most ${calls} in ${windowSeconds}s`,
-      verdictOf: ([result]) => {
-        if (result?.op !== "rate") throw new Error("rate_limit: no charge result");
-        return verdictOf(result, settings);
-      },
-    };
-  };
-  return { id: "rate_limit", start, defer, evaluate: (input) => start(input).verdict };
+  return { id: "rate_limit", start, evaluate: (input) => start(input).verdict };
 }
 
 function verdictOf(charge: RateCharge, settings: RateLimitSettings): StageVerdict {
