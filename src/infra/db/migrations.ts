@@ -10,6 +10,7 @@ import m0009 from "@sql/migrations/0009_rate_limit_batch.sql" with { type: "text
 import m0010 from "@sql/migrations/0010_outbox_reference.sql" with { type: "text" };
 import m0011 from "@sql/migrations/0011_audit_append_hash.sql" with { type: "text" };
 import m0012 from "@sql/migrations/0012_rate_limit_refund.sql" with { type: "text" };
+import m0013 from "@sql/migrations/0013_lean_reservation.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: "0010_outbox_reference", sql: m0010 },
   { version: 11, name: "0011_audit_append_hash", sql: m0011 },
   { version: 12, name: "0012_rate_limit_refund", sql: m0012 },
+  { version: 13, name: "0013_lean_reservation", sql: m0013 },
 ];
