@@ -16,6 +16,7 @@ import { runHookMode } from "./suite_hook.ts";
 import { runAudit, runPipeline, runScanner } from "./suite_inproc.ts";
 import { runLlm } from "./suite_llm.ts";
 import { runMcp } from "./suite_mcp.ts";
+import { statementsWanted } from "./pg_statements.ts";
 import type { PgServer } from "../support/pg_server.ts";
 
 const TIME_LIMIT_MS = 19 * 60_000;
@@ -112,7 +113,7 @@ async function main(): Promise<number> {
   };
   const startedAt = new Date().toISOString();
   const gate = createQuietGate(options.quick ? 5_000 : 240_000);
-  await using pg = await startPgServer();
+  await using pg = await startPgServer({ statements: statementsWanted() });
   const machine = await machineInfo(pg);
   const failures = await runSuites(state, pg, options, gate, dir);
   const run: RunInfo = {

@@ -4,6 +4,7 @@ import { type BenchServer, spawnReady, startBenchServer } from "./bench_env.ts";
 import type { OverheadResult } from "./overhead.ts";
 import { measurePoint, type PointResult, type Subject } from "./measure.ts";
 import type { BenchOptions, LoadPoint } from "./options.ts";
+import { statementsWanted, withStatementReport } from "./pg_statements.ts";
 import type { QuietGate } from "./quiet.ts";
 
 /**
@@ -184,7 +185,10 @@ async function measureAll(
   for (const point of points) {
     const floors = point.headline ? s.floors : [];
     for (const subject of [s.gateway, s.portkey, s.direct, ...floors]) {
-      if (subject) results.push(await measurePoint(server, subject, point, options, gate));
+      if (!subject) continue;
+      const measure = () => measurePoint(server, subject, point, options, gate);
+      const counted = subject === s.gateway && point.headline && statementsWanted() && server.databaseUrl;
+      results.push(await (counted ? withStatementReport(counted, measure) : measure()));
     }
   }
   const at500 = (name: string) => results.find((r) => r.route === name && r.point === "500/s")?.median;

@@ -28,7 +28,16 @@ const SERVER_SETTINGS =
   "listen_addresses= dynamic_shared_memory_type=mmap fsync=off synchronous_commit=off " +
   "full_page_writes=off autovacuum=off max_connections=200";
 
-export async function startPgServer(systemUser = "sp_pgtest"): Promise<PgServer> {
+/** With `statements`, pg_stat_statements is loaded (investigations: `BENCH_PGSS=1 deno task bench …`). */
+export interface PgServerOptions {
+  readonly systemUser?: string;
+  readonly statements?: boolean;
+}
+
+const STATEMENT_SETTINGS = "shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all";
+
+export async function startPgServer(options: PgServerOptions = {}): Promise<PgServer> {
+  const systemUser = options.systemUser ?? "sp_pgtest";
   const runAs = Deno.uid() === 0 ? await systemAccount(systemUser) : undefined;
   const root = await tempRoot();
   await sweepAbandoned(root);
@@ -41,7 +50,8 @@ export async function startPgServer(systemUser = "sp_pgtest"): Promise<PgServer>
     const socketDir = await ownedDir(`${base}/sock`, 0o755, runAs);
     const prefix = runAs?.prefix ?? [];
     await run([...prefix, `${bin}/initdb`, "-D", dataDir, ...INITDB_FLAGS], base);
-    const child = spawnPostgres([...prefix, `${bin}/postgres`, ...postgresArgs(dataDir, socketDir)], base);
+    const args = postgresArgs(dataDir, socketDir, options.statements ?? false);
+    const child = spawnPostgres([...prefix, `${bin}/postgres`, ...args], base);
     let stopping: Promise<void> | undefined;
     const stop = () => stopping ??= stopServer(child, base);
     await waitUntilReady(dataDir, child).catch(async (error) => {
@@ -68,8 +78,14 @@ function socketUrl(socketDir: string, dbName: string): string {
   }`;
 }
 
-function postgresArgs(dataDir: string, socketDir: string): string[] {
-  const settings = [...SERVER_SETTINGS.split(" "), `unix_socket_directories=${socketDir}`, `port=${PORT}`];
+function postgresArgs(dataDir: string, socketDir: string, statements: boolean): string[] {
+  const extra = statements ? STATEMENT_SETTINGS.split(" ") : [];
+  const settings = [
+    ...SERVER_SETTINGS.split(" "),
+    ...extra,
+    `unix_socket_directories=${socketDir}`,
+    `port=${PORT}`,
+  ];
   return ["-D", dataDir, ...settings.flatMap((setting) => ["-c", setting])];
 }
 
