@@ -11,9 +11,14 @@ import { VERSION } from "../src/shared/version.ts";
 import { buildRuntimeBundle } from "./runtime_bundle.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-/** Everything the product needs, named; never -A. `--unstable-net`: sd_notify's unix datagram socket. */
+/**
+ * Everything the product needs, named; never -A. `--unstable-net`: sd_notify's unix datagram socket.
+ * `--unstable-no-legacy-abort`: a request's signal aborts only when the client goes away, not after
+ * every answer (Deno's legacy behaviour builds a DOMException, stack and all, per request).
+ */
 export const PERMISSIONS = [
   "--unstable-net",
+  "--unstable-no-legacy-abort",
   "--allow-net",
   "--allow-read",
   "--allow-write",
