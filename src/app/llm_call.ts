@@ -87,7 +87,7 @@ interface PreparedCall {
   readonly facts: CallFacts;
   readonly keyOf: (candidate: Candidate) => Promise<Secret | undefined>;
   readonly known: KnownSecrets;
-  readonly knownValues: string[];
+  readonly knownKeys: Secret[];
   /** Every string the primary upstream would see. */
   readonly prompt: string;
   readonly estimateMicros: number;
@@ -102,7 +102,7 @@ function prepareCall(deps: LlmCallDeps, input: LlmCallInput): PreparedCall {
     throw new AppError("llm.model_not_found", `model ${request.model} is not available on this gateway`);
   }
   const known = createKnownSecrets();
-  const knownValues: string[] = [];
+  const knownKeys: Secret[] = [];
   const wire: CallerWire = {
     dialect: input.dialect,
     raw: input.body,
@@ -124,8 +124,8 @@ function prepareCall(deps: LlmCallDeps, input: LlmCallInput): PreparedCall {
     startedAt,
   };
   const estimate = estimateMicros(prompt.length, maxTokensFor(request, primary), primary.model?.pricing);
-  const keyOf = keyResolver(deps.keys, input.caller, known, knownValues);
-  return { request, route, wire, facts, keyOf, known, knownValues, prompt, estimateMicros: estimate };
+  const keyOf = keyResolver(deps.keys, input.caller, known, knownKeys);
+  return { request, route, wire, facts, keyOf, known, knownKeys, prompt, estimateMicros: estimate };
 }
 
 /** The decision's target: surface `llm`, tool `llm:<model>`, entity `gateway_route:<id>`, a charge. */
@@ -191,7 +191,7 @@ function keyResolver(
   keys: ProviderKeySource,
   caller: GatewayCaller,
   known: KnownSecrets,
-  knownValues: string[],
+  knownKeys: Secret[],
 ): (candidate: Candidate) => Promise<Secret | undefined> {
   const cache = new Map<string, Promise<Secret | undefined>>();
   return (candidate) => {
@@ -200,7 +200,7 @@ function keyResolver(
     let pending = cache.get(name);
     if (!pending) {
       pending = keys.resolve(name, caller.principal, known).then((secret) => {
-        knownValues.push(secret.reveal());
+        knownKeys.push(secret);
         return secret;
       });
       cache.set(name, pending);

@@ -36,13 +36,13 @@ export interface ExecuteInput {
   readonly keyOf: (candidate: Candidate) => Promise<Secret | undefined>;
   readonly known: KnownSecrets;
   /** This call's provider keys, as the egress scan's known values (filled as keys are read). */
-  readonly knownValues: readonly string[];
+  readonly knownKeys: readonly Secret[];
   readonly decisionId: string;
   readonly signal: AbortSignal;
 }
 
 export async function executeCall(deps: LlmCallDeps, x: ExecuteInput): Promise<LlmReply> {
-  const find = secretFinder(deps.egressScan, x.knownValues);
+  const find = secretFinder(deps.egressScan, x.knownKeys);
   const attempts: AttemptRecord[] = [];
   const upstreamDeps = {
     fetch: deps.fetch,

@@ -21,6 +21,11 @@ export const MIN_KNOWN_LENGTH = 4;
 const MIN_FORM_LENGTH = 8;
 const REDACTED = "[REDACTED]";
 const encoder = new TextEncoder();
+/**
+ * The forms of each resolved `Secret`, kept as long as the `Secret` itself: a cached provider key
+ * (llm_keys.ts) is registered on every call and encodes its forms once.
+ */
+const formsCache = new WeakMap<Secret, readonly string[]>();
 
 export function createKnownSecrets(): KnownSecrets {
   const forms = new Set<string>();
@@ -36,10 +41,15 @@ export function createKnownSecrets(): KnownSecrets {
   };
   return {
     add: (value) => {
-      const plain = value.reveal();
-      if (plain.length < MIN_KNOWN_LENGTH) return;
+      let valueForms = formsCache.get(value);
+      if (valueForms === undefined) {
+        const plain = value.reveal();
+        valueForms = plain.length < MIN_KNOWN_LENGTH ? [] : formsOf(plain);
+        formsCache.set(value, valueForms);
+      }
+      if (valueForms.length === 0) return;
       const before = forms.size;
-      for (const form of formsOf(plain)) forms.add(form);
+      for (const form of valueForms) forms.add(form);
       if (forms.size !== before) {
         values++;
         pattern = undefined;

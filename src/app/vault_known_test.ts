@@ -49,3 +49,16 @@ Deno.test("values shorter than four characters are not registered (they would ga
   assert.equal(known.size, 0);
   assert.equal(known.redactKnown("abcabc"), "abcabc");
 });
+
+Deno.test("one Secret registered with several calls is redacted in each (forms encoded once)", () => {
+  const key = new Secret(CANARY);
+  const short = new Secret("abc");
+  for (let call = 0; call < 3; call++) {
+    const known = createKnownSecrets();
+    known.add(short);
+    known.add(key);
+    known.add(key);
+    assert.equal(known.size, 1, "a short value is never registered; the same value counts once");
+    assert.equal(known.redactKnown(`a ${CANARY} b ${b64(CANARY)} c abc`), "a [REDACTED] b [REDACTED] c abc");
+  }
+});

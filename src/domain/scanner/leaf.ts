@@ -6,7 +6,7 @@ import { type Budget, decodedViews, type View } from "./decode.ts";
 import { acceptValue, type KeyKind } from "./keyed.ts";
 import { normalise } from "./normalise.ts";
 import { mapSpan } from "./offsets.ts";
-import { type KeywordIndex, selectRules, whereOf } from "./prefilter.ts";
+import { type KeywordIndex, selectRules } from "./prefilter.ts";
 import type { Hit, Rule } from "./rule.ts";
 import type { Confidence } from "./types.ts";
 
@@ -79,7 +79,7 @@ export function bestHits(hits: readonly LeafHit[]): LeafHit[] {
 function runRules(view: View, ctx: LeafContext, out: LeafHit[]): void {
   const selected = selectRules(ctx.index, view.text);
   const raw: Hit[] = [];
-  for (const i of selected.ids) ctx.index.rules[i]?.find(view.text, raw, whereOf(selected, i));
+  selected.ids.forEach((r, k) => ctx.index.rules[r]?.find(view.text, raw, selected.wheres[k]));
   for (const rule of ctx.extraRules) rule.find(view.text, raw);
   for (const h of raw) {
     const [start, end] = view.map(h.start, h.end);

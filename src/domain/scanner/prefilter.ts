@@ -44,24 +44,18 @@ export interface KeywordIndex {
   readonly shortestRun: number;
 }
 
-/** The rules a text selects (ascending) and, per rule, the offsets of its first and last keyword. */
+/** The rules a text selects (ascending) and, for each, where its keywords and long runs lie. */
 export interface Selection {
   readonly ids: readonly number[];
-  /** Per rule r: at 2r the offset of its first keyword, at 2r + 1 of its last (holes: not selected). */
-  readonly spans: readonly number[];
-  /** Per `positional` rule: offset and length (flat pairs) of every keyword occurrence, ascending. */
-  readonly at: readonly (number[] | undefined)[];
-  /** Per `minRun` rule: its long runs (`Where.runs`). */
-  readonly runs: readonly (number[] | undefined)[];
+  /** `wheres[k]`: the keyword offsets (and positions or long runs) of rule `ids[k]`. */
+  readonly wheres: readonly Where[];
 }
 
 /** The keyword offsets of selected rule `r`, as `Rule.find` takes them. */
 export function whereOf(s: Selection, r: number): Where {
-  const first = s.spans[2 * r] ?? 0;
-  const last = s.spans[2 * r + 1] ?? 0;
-  const at = s.at[r];
-  const runs = s.runs[r];
-  return at ? { first, last, at } : runs ? { first, last, runs } : { first, last };
+  const where = s.wheres[s.ids.indexOf(r)];
+  if (!where) throw new RangeError(`rule ${r} is not selected`);
+  return where;
 }
 
 /** Classes 1–40 are the run characters `[a-z0-9_.|-]` (`Rule.minRun`); 63 is every non-ASCII one. */
@@ -209,37 +203,80 @@ function runsOf(runs: readonly number[], min: number): number[] {
   return out;
 }
 
-/** What one pass collects: per keyword (entry id), its first and last offset; per positional rule, all. */
+/**
+ * What one pass collects, in scratch arrays kept per index and reused by every scan (a scan runs
+ * to completion synchronously, and a `Selection` keeps nothing of them): per keyword entry and per
+ * rule, its first and last offset, valid where its stamp equals `gen`; per positional rule, every
+ * occurrence.
+ */
 interface Marks {
+  readonly gen: number;
+  readonly stamp: Uint32Array;
+  readonly first: Int32Array;
+  readonly last: Int32Array;
   /** Entry ids in the order first seen. */
   readonly seen: number[];
-  /** Per entry: first offset (a hole: not seen), then last offset. */
-  readonly spans: number[];
-  readonly at: (number[] | undefined)[];
+  /** Made on the first positional occurrence. */
+  at: Map<number, number[]> | undefined;
+}
+
+interface Scratch {
+  gen: number;
+  readonly entries: { stamp: Uint32Array; first: Int32Array; last: Int32Array };
+  readonly rules: { stamp: Uint32Array; first: Int32Array; last: Int32Array };
+}
+
+const scratches = new WeakMap<KeywordIndex, Scratch>();
+
+function scratchOf(index: KeywordIndex): Scratch {
+  let s = scratches.get(index);
+  if (!s) {
+    const table = (n: number) => ({
+      stamp: new Uint32Array(n),
+      first: new Int32Array(n),
+      last: new Int32Array(n),
+    });
+    s = { gen: 0, entries: table(index.entryCount), rules: table(index.rules.length) };
+    scratches.set(index, s);
+  }
+  s.gen = (s.gen + 1) >>> 0;
+  if (s.gen === 0) { // wrapped: forget every stamp
+    s.entries.stamp.fill(0);
+    s.rules.stamp.fill(0);
+    s.gen = 1;
+  }
+  return s;
 }
 
 function markEntry(m: Marks, e: Entry, at: number): void {
-  if (m.spans[2 * e.id] === undefined) m.spans[2 * e.id] = at, m.seen.push(e.id);
-  m.spans[2 * e.id + 1] = at;
-  for (const r of e.positional) (m.at[r] ??= []).push(at, e.keyword.length);
+  if (m.stamp[e.id] !== m.gen) m.stamp[e.id] = m.gen, m.first[e.id] = at, m.seen.push(e.id);
+  m.last[e.id] = at;
+  for (const r of e.positional) {
+    const list = (m.at ??= new Map()).get(r);
+    if (list) list.push(at, e.keyword.length);
+    else m.at.set(r, [at, e.keyword.length]);
+  }
 }
 
 function markBucket(m: Marks, text: string, bucket: readonly Entry[], at: number): void {
   for (const e of bucket) if (occursAt(text, e.keyword, at, e.verifyFrom)) markEntry(m, e, at);
 }
 
-/** Folds the keywords' offsets into their rules' (`Selection.spans`); returns the rules hit. */
-function ruleSpans(index: KeywordIndex, m: Marks, length: number, spans: number[]): number[] {
+/** Folds the keywords' offsets into their rules' (into `spans`); returns the rules hit, ascending. */
+function ruleSpans(index: KeywordIndex, m: Marks, length: number, spans: Scratch["rules"]): number[] {
   const hit: number[] = [];
   const add = (r: number, first: number, last: number): void => {
-    if (spans[2 * r] === undefined) spans[2 * r] = first, hit.push(r);
-    else spans[2 * r] = Math.min(spans[2 * r] ?? first, first);
-    spans[2 * r + 1] = Math.max(spans[2 * r + 1] ?? last, last);
+    if (spans.stamp[r] !== m.gen) {
+      spans.stamp[r] = m.gen, spans.first[r] = first, spans.last[r] = last, hit.push(r);
+      return;
+    }
+    if (first < (spans.first[r] ?? 0)) spans.first[r] = first;
+    if (last > (spans.last[r] ?? 0)) spans.last[r] = last;
   };
   for (const r of index.always) add(r, 0, length);
   for (const id of m.seen) {
     const e = index.entries[id];
-    for (const r of e?.rules ?? []) add(r, m.spans[2 * id] ?? 0, m.spans[2 * id + 1] ?? 0);
+    for (const r of e?.rules ?? []) add(r, m.first[id] ?? 0, m.last[id] ?? 0);
   }
   return hit.sort((a, b) => a - b);
 }
@@ -247,8 +284,8 @@ function ruleSpans(index: KeywordIndex, m: Marks, length: number, spans: number[
 /** The rules whose keywords occur in `text` (plus the keyword-less ones) and their offsets. */
 export function selectRules(index: KeywordIndex, text: string): Selection {
   const { pairs, rows, buckets, minRuns } = index;
-  // Holey arrays (no fill): a hole is "not seen", and allocating one costs next to nothing.
-  const m: Marks = { seen: [], spans: new Array<number>(2 * index.entryCount), at: [] };
+  const scratch = scratchOf(index);
+  const m: Marks = { gen: scratch.gen, ...scratch.entries, seen: [], at: undefined };
   for (const e of index.singles) {
     const at = text.indexOf(e.keyword);
     if (at !== -1) markEntry(m, e, at), markEntry(m, e, text.lastIndexOf(e.keyword));
@@ -267,19 +304,22 @@ export function selectRules(index: KeywordIndex, text: string): Selection {
   // A two-character keyword ending the text has no third character: look it up under class 0.
   const tail = rows[((pairs[pair] ?? 0) - 1) * 64] ?? 0;
   if (tail !== 0) markBucket(m, text, buckets[tail - 1] ?? [], n - 2);
-  const spans = new Array<number>(2 * index.rules.length);
+  const spans = scratch.rules;
   const ids: number[] = [];
-  const runs: (number[] | undefined)[] = [];
+  const wheres: Where[] = [];
   let long: number[] | undefined;
   for (const r of ruleSpans(index, m, n, spans)) {
+    const first = spans.first[r] ?? 0;
+    const last = spans.last[r] ?? 0;
     const need = minRuns[r] ?? 0;
+    const at = m.at?.get(r);
     if (need === 0) {
-      ids.push(r);
+      ids.push(r), wheres.push(at ? { first, last, at } : { first, last });
       continue;
     }
     long ??= longRuns(text, index.shortestRun);
     const own = runsOf(long, need);
-    if (own.length > 0) ids.push(r), (runs[r] = own);
+    if (own.length > 0) ids.push(r), wheres.push(at ? { first, last, at } : { first, last, runs: own });
   }
-  return { ids, spans, at: m.at, runs };
+  return { ids, wheres };
 }

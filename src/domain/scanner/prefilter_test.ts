@@ -52,3 +52,17 @@ Deno.test("prefilter: keywords are matched ASCII case-insensitively, at the very
   assert.ok(ids("비번:abc").includes("generic-secret-field"));
   assert.deepEqual(ids("nothing to see on this line"), []);
 });
+
+Deno.test("prefilter: a selection keeps its offsets after later selections reuse the scratch tables", () => {
+  const a = `prose ${filler(3)} GITHUB_TOKEN=${F.ghp} and password: "${F.password}"`;
+  const b = `aws_secret_access_key = ${F.awsSecret} ${filler(2)}`;
+  const kept = selectRules(RULE_INDEX, a);
+  const before = JSON.stringify(kept);
+  for (let i = 0; i < 3; i++) selectRules(RULE_INDEX, i % 2 ? a : b);
+  assert.equal(JSON.stringify(kept), before);
+  const out: Hit[] = [];
+  for (const i of kept.ids) RULES[i]?.find(a, out, whereOf(kept, i));
+  assert.deepEqual(out.map(key), selected(a).map(key));
+  assert.ok(out.length >= 2);
+  assert.throws(() => whereOf(kept, RULES.length + 1), RangeError);
+});
