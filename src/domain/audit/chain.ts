@@ -24,42 +24,67 @@ export interface ChainedDecision extends NewDecisionRecord {
 }
 
 export function canonicalDecision(record: NewDecisionRecord, seq: number): string {
-  return canonicalJson({
-    id: record.id,
-    user_id: record.userId,
-    session_id: record.sessionId,
-    tool_name: record.toolName,
-    agent_id: record.agentId,
-    agent_scope: record.agentScope,
-    decision: record.decision,
-    policy: record.policy,
-    reason: record.reason,
-    evaluated_rules: record.evaluatedRules,
-    plugin_id: record.pluginId,
-    actor_kind: record.actorKind,
-    actor_id: record.actorId,
-    act_chain: record.actChain,
-    context_id: record.contextId,
-    task_id: record.taskId,
-    trace_id: record.traceId,
-    created_at: record.createdAt.toISOString(),
-    seq,
-  });
+  // The 19 members written in their sorted order (what canonicalJson of the same object gives).
+  let text = "{";
+  const member = (key: string, value: unknown) => {
+    if (value === undefined) return;
+    text += (text.length === 1 ? '"' : ',"') + key + '":' + canonicalJson(value);
+  };
+  member("act_chain", record.actChain);
+  member("actor_id", record.actorId);
+  member("actor_kind", record.actorKind);
+  member("agent_id", record.agentId);
+  member("agent_scope", record.agentScope);
+  member("context_id", record.contextId);
+  member("created_at", record.createdAt.toISOString());
+  member("decision", record.decision);
+  member("evaluated_rules", record.evaluatedRules);
+  member("id", record.id);
+  member("plugin_id", record.pluginId);
+  member("policy", record.policy);
+  member("reason", record.reason);
+  member("seq", seq);
+  member("session_id", record.sessionId);
+  member("task_id", record.taskId);
+  member("tool_name", record.toolName);
+  member("trace_id", record.traceId);
+  member("user_id", record.userId);
+  return text + "}";
 }
 
 export function hashDecision(record: NewDecisionRecord, seq: number, prevHash: string): string {
-  return createHash("sha256").update(canonicalDecision(record, seq)).update(prevHash).digest("hex");
+  return hashCanonical(canonicalDecision(record, seq), prevHash);
+}
+
+function hashCanonical(canonical: string, prevHash: string): string {
+  return createHash("sha256").update(canonical).update(prevHash).digest("hex");
 }
 
 /** Places records after `head`, in order: gap-free `seq`, each linked to the one before. */
 export function chainDecisions(records: readonly NewDecisionRecord[], head: ChainHead): ChainedDecision[] {
-  const out: ChainedDecision[] = [];
+  return chainBatch(records, head).rows;
+}
+
+/**
+ * `chainDecisions` plus the batch as the sequencer's SQL takes it: a JSON array of rows under their
+ * column names with `prev_hash` and `row_hash`. Each row's JSON is its canonical text (already the
+ * 18 columns and `seq` under their names) with the two hashes appended, so a row is serialised once.
+ */
+export function chainBatch(
+  records: readonly NewDecisionRecord[],
+  head: ChainHead,
+): { readonly rows: ChainedDecision[]; readonly json: string } {
+  const rows: ChainedDecision[] = [];
+  let json = "[";
   let prev = head;
   for (const record of records) {
     const seq = prev.seq + 1;
-    const rowHash = hashDecision(record, seq, prev.rowHash);
-    out.push({ ...record, seq, prevHash: prev.rowHash, rowHash });
+    const canonical = canonicalDecision(record, seq);
+    const rowHash = hashCanonical(canonical, prev.rowHash);
+    rows.push({ ...record, seq, prevHash: prev.rowHash, rowHash });
+    json += (rows.length === 1 ? "" : ",") + canonical.slice(0, -1) +
+      `,"prev_hash":"${prev.rowHash}","row_hash":"${rowHash}"}`;
     prev = { seq, rowHash };
   }
-  return out;
+  return { rows, json: json + "]" };
 }

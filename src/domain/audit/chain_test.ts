@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import type { DecisionId, TraceId, UserId } from "@shared/ids.ts";
-import { canonicalDecision, chainDecisions, GENESIS_HASH, GENESIS_HEAD, hashDecision } from "./chain.ts";
+import {
+  canonicalDecision,
+  chainBatch,
+  chainDecisions,
+  GENESIS_HASH,
+  GENESIS_HEAD,
+  hashDecision,
+} from "./chain.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import { encodeChained } from "./codec.ts";
 import { normalizeDecision } from "./normalize.ts";
 import type { NewDecisionRecord } from "./record.ts";
 
@@ -76,4 +85,27 @@ Deno.test("normalizeDecision() makes strings storable and JSON what jsonb keeps"
   assert.equal(clean.reason, "nul\uFFFD lone\uFFFD");
   assert.deepEqual(clean.evaluatedRules, { "k\uFFFD": ["v\uFFFD"], at: "1970-01-01T00:00:00.000Z" });
   assert.deepEqual(normalizeDecision(clean), clean);
+});
+
+Deno.test("canonicalDecision() is canonicalJson of the row under its column names (undefined left out)", () => {
+  for (
+    const r of [
+      record(1),
+      record(2, { reason: "x", actChain: ["u1", "u2"] }),
+      record(3, { agentId: undefined! }),
+    ]
+  ) {
+    const columns = { ...encodeChained({ ...r, seq: 9, prevHash: "", rowHash: "" }) };
+    delete columns["prev_hash"];
+    delete columns["row_hash"];
+    assert.equal(canonicalDecision(r, 9), canonicalJson(columns));
+  }
+});
+
+Deno.test("chainBatch() writes each row once: its canonical text with both hashes, as the SQL reads it", () => {
+  const records = [record(1), record(2, { reason: 'r\u2028"' }), record(3)];
+  const { rows, json } = chainBatch(records, { seq: 41, rowHash: "a".repeat(64) });
+  assert.deepEqual(rows, chainDecisions(records, { seq: 41, rowHash: "a".repeat(64) }));
+  assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(rows.map(encodeChained))));
+  assert.deepEqual(chainBatch([], GENESIS_HEAD), { rows: [], json: "[]" });
 });

@@ -6,7 +6,7 @@ import insertCheckpointSql from "@sql/queries/audit/insert_checkpoint.sql" with 
 import appendAfterSql from "@sql/queries/audit/append_after.sql" with { type: "text" };
 import type { Db, Queryable } from "@infra/db/db.ts";
 import type { Clock } from "@shared/clock.ts";
-import { chainDecisions, type ChainedDecision, type ChainHead, GENESIS_HASH } from "./chain.ts";
+import { chainBatch, type ChainedDecision, type ChainHead, GENESIS_HASH } from "./chain.ts";
 import {
   checkpointMessage,
   type CheckpointPolicy,
@@ -15,7 +15,6 @@ import {
   isStale,
   type LastCheckpoint,
 } from "./checkpoint.ts";
-import { encodeChained } from "./codec.ts";
 import type { NewDecisionRecord } from "./record.ts";
 
 /**
@@ -69,8 +68,8 @@ export async function appendChained(
   return await deps.db.tx(async (q) => {
     const { head, last } = await lockAndReadState(q);
     const fresh = options.dedupe ? await withoutExisting(q, records) : records;
-    const rows = chainDecisions(fresh, head);
-    if (rows.length > 0) await q.one(insertDecisionsSql, [JSON.stringify(rows.map(encodeChained))]);
+    const { rows, json } = chainBatch(fresh, head);
+    if (rows.length > 0) await q.one(insertDecisionsSql, [json]);
     const now = deps.clock.now();
     const due = dueCheckpoints(rows, last, now, deps.policy);
     for (const at of due) await insertCheckpoint(q, deps, at);
@@ -89,9 +88,8 @@ export async function appendAfter(
   records: readonly NewDecisionRecord[],
 ): Promise<Appended | undefined> {
   if (records.length === 0 || state.last.at === null) return undefined;
-  const rows = chainDecisions(records, state.head);
+  const { rows, json: batch } = chainBatch(records, state.head);
   if (dueCheckpoints(rows, state.last, deps.clock.now(), deps.policy).length > 0) return undefined;
-  const batch = JSON.stringify(rows.map(encodeChained));
   const result = await deps.db.one<{ appended: boolean }>(appendAfterSql, [
     SEQUENCER_LOCK_KEY,
     state.head.seq,
