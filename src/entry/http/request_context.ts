@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { newRequestId, newTraceId, parseTraceId } from "@shared/ids.ts";
 import type { Logger } from "@shared/logger.ts";
 import type { MetricsRegistry } from "@infra/metrics/registry.ts";
@@ -16,8 +16,8 @@ export function requestContext(deps: { metrics: MetricsRegistry; log: Logger }):
     c.set("requestId", requestId);
     c.set("traceId", traceId);
     await next();
-    c.header("x-trace-id", traceId);
-    c.header("x-request-id", requestId);
+    stamp(c, "x-trace-id", traceId);
+    stamp(c, "x-request-id", requestId);
     const seconds = (performance.now() - started) / 1000;
     const route = c.req.routePath && c.req.routePath !== "/*" ? c.req.routePath : "unmatched";
     const labels = { method: c.req.method, route, status: String(c.res.status) };
@@ -42,4 +42,17 @@ export function requestContext(deps: { metrics: MetricsRegistry; log: Logger }):
       });
     }
   };
+}
+
+/**
+ * Sets a header on the finished response in place. (`c.header` after the handler rebuilds the
+ * Response around its body, which turns a string body into a stream and takes Deno's slow path for
+ * every answer.) A response whose headers are immutable (one relayed from `fetch`) is rebuilt.
+ */
+function stamp(c: Context<HttpEnv>, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
 }
