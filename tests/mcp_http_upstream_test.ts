@@ -33,3 +33,17 @@ Deno.test("an http upstream gets the vault credential in its headers and never t
   assert.ok(upstream.authorizations.every((a) => a === `Bearer ${REMOTE_TOKEN}`));
   assert.ok(!upstream.authorizations.some((a) => a.includes(app.adminToken)), "no token passthrough");
 });
+
+Deno.test("a finished tools/call is never reported to the upstream as cancelled", async () => {
+  await using upstream = startHttpUpstream(freePort());
+  await using app = await openMcpApp({
+    servers: () => ({ remote: ["name: remote", "kind: http", `url: ${upstream.url}`].join("\n") }),
+  });
+  await using mcp = await connectMcp(app.url, "remote", app.adminToken);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(textOf(await mcp.client.callTool({ name: "whoami", arguments: {} })), "authorization: ");
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // a cancellation would follow the answer
+  assert.equal(upstream.methods.filter((m) => m === "tools/call").length, 3);
+  assert.deepEqual(upstream.methods.filter((m) => m === "notifications/cancelled"), []);
+});

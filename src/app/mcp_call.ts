@@ -20,6 +20,7 @@ import {
   type UpstreamConnection,
 } from "./mcp_types.ts";
 import { createKnownSecrets, type KnownSecrets } from "./vault_known.ts";
+import { callSignal } from "@shared/call_signal.ts";
 
 /**
  * One governed MCP `tools/call` (ARCHITECTURE §5): exactly one decision row, before the upstream is
@@ -180,7 +181,7 @@ export async function runUpstream<T>(
   work: (connection: UpstreamConnection, options: CallOptions) => Promise<{ result: T; failed: boolean }>,
 ): Promise<T> {
   const { server } = input;
-  const deadline = AbortSignal.timeout(server.timeout_ms);
+  using call = callSignal(input.signal, server.timeout_ms);
   const caller: McpCaller = {
     principal: input.principal,
     traceId: input.traceId,
@@ -190,7 +191,7 @@ export async function runUpstream<T>(
     const { result, failed } = await deps.hub.withConnection(server.name, run.env, (connection) => {
       for (const value of connection.injected) run.known.add(value);
       return work(connection, {
-        signal: AbortSignal.any([input.signal, deadline]),
+        signal: call.signal,
         timeoutMs: server.timeout_ms,
         caller,
         ...(run.headers ? { headers: run.headers } : {}),
@@ -199,7 +200,7 @@ export async function runUpstream<T>(
     run.record(failed ? "failed" : "success", failed ? "tool reported an error" : null, result);
     return result;
   } catch (error) {
-    const timedOut = deadline.aborted || isTimeout(error);
+    const timedOut = call.timedOut || isTimeout(error);
     run.record(
       timedOut ? "timeout" : "failed",
       timedOut ? "upstream timed out" : "upstream call failed",

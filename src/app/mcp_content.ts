@@ -17,6 +17,7 @@ import { redactDetected, redactStrings } from "./mcp_redact.ts";
 import type { ContentRequest, ContentResult } from "./mcp_types.ts";
 import { mayList } from "./mcp_visibility.ts";
 import { createKnownSecrets } from "./vault_known.ts";
+import { callSignal } from "@shared/call_signal.ts";
 
 /**
  * MCP resources and prompts, proxied to upstreams that declare them (ARCHITECTURE §5).
@@ -52,10 +53,11 @@ export async function listContent(deps: McpCallDeps, input: McpContentInput): Pr
   if (prepared.preset) return { [key]: [] };
   let listed: ContentResult;
   try {
+    using call = callSignal(input.signal, server.timeout_ms);
     listed = await deps.hub.withConnection(server.name, prepared.env, (connection) => {
       for (const value of connection.injected) known.add(value);
       return connection.content(request, {
-        signal: AbortSignal.any([input.signal, AbortSignal.timeout(server.timeout_ms)]),
+        signal: call.signal,
         timeoutMs: server.timeout_ms,
         caller: { principal: input.principal, traceId: input.traceId, sessionId: input.sessionId },
         ...(prepared.headers ? { headers: prepared.headers } : {}),

@@ -16,14 +16,19 @@ export interface HttpUpstream extends AsyncDisposable {
   readonly authorizations: string[];
   /** The Authorization header of each `tools/call` only. */
   readonly callAuthorizations: string[];
+  /** The JSON-RPC method of every message received, in order. */
+  readonly methods: string[];
 }
 
 export function startHttpUpstream(port: number): HttpUpstream {
   const authorizations: string[] = [];
   const callAuthorizations: string[] = [];
+  const methods: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, async (request) => {
     const authorization = request.headers.get("authorization") ?? "";
     authorizations.push(authorization);
+    const message = await request.clone().json().catch(() => undefined) as { method?: unknown } | undefined;
+    if (typeof message?.method === "string") methods.push(message.method);
     const mcp = new Server({ name: "remote", version: "1.0.0" }, { capabilities: { tools: {} } });
     mcp.setRequestHandler(ListToolsRequestSchema, () => ({
       tools: [{
@@ -48,6 +53,7 @@ export function startHttpUpstream(port: number): HttpUpstream {
     url: `http://127.0.0.1:${server.addr.port}/mcp`,
     authorizations,
     callAuthorizations,
+    methods,
     [Symbol.asyncDispose]: () => server.shutdown(),
   };
 }
