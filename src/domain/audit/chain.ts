@@ -23,32 +23,35 @@ export interface ChainedDecision extends NewDecisionRecord {
   readonly rowHash: string;
 }
 
+/** The 19 members of the canonical row, in sorted column order (what canonicalJson of the row gives). */
+const COLUMNS: readonly (readonly [string, (row: NewDecisionRecord, seq: number) => unknown])[] = [
+  ["act_chain", (r) => r.actChain],
+  ["actor_id", (r) => r.actorId],
+  ["actor_kind", (r) => r.actorKind],
+  ["agent_id", (r) => r.agentId],
+  ["agent_scope", (r) => r.agentScope],
+  ["context_id", (r) => r.contextId],
+  ["created_at", (r) => r.createdAt.toISOString()],
+  ["decision", (r) => r.decision],
+  ["evaluated_rules", (r) => r.evaluatedRules],
+  ["id", (r) => r.id],
+  ["plugin_id", (r) => r.pluginId],
+  ["policy", (r) => r.policy],
+  ["reason", (r) => r.reason],
+  ["seq", (_, seq) => seq],
+  ["session_id", (r) => r.sessionId],
+  ["task_id", (r) => r.taskId],
+  ["tool_name", (r) => r.toolName],
+  ["trace_id", (r) => r.traceId],
+  ["user_id", (r) => r.userId],
+];
+
 export function canonicalDecision(record: NewDecisionRecord, seq: number): string {
-  // The 19 members written in their sorted order (what canonicalJson of the same object gives).
   let text = "{";
-  const member = (key: string, value: unknown) => {
-    if (value === undefined) return;
-    text += (text.length === 1 ? '"' : ',"') + key + '":' + canonicalJson(value);
-  };
-  member("act_chain", record.actChain);
-  member("actor_id", record.actorId);
-  member("actor_kind", record.actorKind);
-  member("agent_id", record.agentId);
-  member("agent_scope", record.agentScope);
-  member("context_id", record.contextId);
-  member("created_at", record.createdAt.toISOString());
-  member("decision", record.decision);
-  member("evaluated_rules", record.evaluatedRules);
-  member("id", record.id);
-  member("plugin_id", record.pluginId);
-  member("policy", record.policy);
-  member("reason", record.reason);
-  member("seq", seq);
-  member("session_id", record.sessionId);
-  member("task_id", record.taskId);
-  member("tool_name", record.toolName);
-  member("trace_id", record.traceId);
-  member("user_id", record.userId);
+  for (const [column, read] of COLUMNS) {
+    const value = read(record, seq);
+    if (value !== undefined) text += (text.length === 1 ? '"' : ',"') + column + '":' + canonicalJson(value);
+  }
   return text + "}";
 }
 
