@@ -9,7 +9,12 @@ import { migrate } from "@infra/db/migrate.ts";
 import { MetricsRegistry } from "@infra/metrics/registry.ts";
 import { loadOrCreateAuditKey } from "@infra/audit/audit_key.ts";
 import { type AuditWriter, openAuditWriter } from "@domain/audit/mod.ts";
-import { buildPolicy, createSqlRateLimiter, type Policy } from "@domain/governance/mod.ts";
+import {
+  buildPolicy,
+  createLeasingRateLimiter,
+  createSqlRateLimiter,
+  type Policy,
+} from "@domain/governance/mod.ts";
 import { createScannerPort, egressScanOptions } from "./scanner_port.ts";
 import type { ScanOptions } from "@domain/scanner/mod.ts";
 import type { Vault } from "@domain/vault/mod.ts";
@@ -17,6 +22,7 @@ import { openAppVault } from "./vault_open.ts";
 import { createLlmRuntime, type LlmRuntime } from "./llm_runtime.ts";
 import { createLlmBudgetPort, staleReservationBound } from "./llm_budget.ts";
 import { type CallRecorder, createCallRecorder } from "./llm_recorder.ts";
+import { createBudgetLeases } from "./llm_budget_lease.ts";
 import type { McpHub } from "./mcp_hub.ts";
 import { createMcpHub, mcpPolicyPorts } from "./mcp_context.ts";
 import {
@@ -125,8 +131,17 @@ export async function assembleAppContext(
     throw error;
   });
   metrics.gauge("audit_queue_depth", "Decisions accepted but not yet durable", () => audit.depth());
-  const llmCalls = createCallRecorder({ db, log: input.log });
-  const sharedLimiter = createSqlRateLimiter(db);
+  // A busy caller's calls are admitted against leased blocks of budget; the recorder settles each
+  // call into its lease and queues the lease's release behind them (llm_budget_lease.ts).
+  const budgetLeases = createBudgetLeases({
+    db,
+    log: input.log,
+    clock: input.clock,
+    release: (settlement) => llmCalls.settle(settlement),
+  });
+  const llmCalls = createCallRecorder({ db, log: input.log, route: budgetLeases.route });
+  // Busy keys charge blocks of hits, one round trip per block (rate_lease.ts); returned on dispose.
+  const sharedLimiter = createLeasingRateLimiter({ db, inner: createSqlRateLimiter(db), log: input.log });
   const fingerprintKey = new TextEncoder().encode(input.config.secrets.tokenPepper.reveal());
   const mcp = createMcpHub({ ...input, db, metrics, vault, instanceId, version: input.build.version });
   return {
@@ -153,6 +168,7 @@ export async function assembleAppContext(
         policies: llm.policies,
         log: input.log,
         staleReservationMs: staleReservationBound(llm),
+        leases: budgetLeases,
       }),
       ...mcpPolicyPorts(input.config, mcp),
     }),
@@ -160,9 +176,11 @@ export async function assembleAppContext(
     mcp,
     [Symbol.asyncDispose]: async () => {
       await mcp[Symbol.asyncDispose]();
+      await budgetLeases[Symbol.asyncDispose]();
       await llmCalls[Symbol.asyncDispose]();
       await sync.stop();
       await audit[Symbol.asyncDispose]();
+      await sharedLimiter[Symbol.asyncDispose]();
       vault[Symbol.dispose]();
       await db.close();
     },

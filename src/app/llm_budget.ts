@@ -11,6 +11,7 @@ import {
 import type { GatewayPolicies } from "@infra/config/gateway_policies_schema.ts";
 import type { Queryable } from "@infra/db/db.ts";
 import type { Logger } from "@shared/logger.ts";
+import type { BudgetLeases } from "./llm_budget_lease.ts";
 import { createReserveQueue, type ReserveFn } from "./llm_reserve_queue.ts";
 
 /**
@@ -24,6 +25,9 @@ import { createReserveQueue, type ReserveFn } from "./llm_reserve_queue.ts";
  * is tried once more, so a crash never costs more than that bound of held budget — and the happy
  * path pays nothing for it. The bound must exceed the longest a live call can hold a reservation
  * (`staleReservationBound`: the route deadlines with every retry, plus a margin).
+ *
+ * With `leases`, a busy caller's calls are admitted against a block reserved once
+ * (llm_budget_lease.ts); whenever no lease can serve a call, it reserves alone as above.
  */
 export interface LlmBudgetDeps {
   readonly db: Queryable;
@@ -32,6 +36,7 @@ export interface LlmBudgetDeps {
   readonly log: Logger;
   /** Default 30 minutes. */
   readonly staleReservationMs?: number;
+  readonly leases?: BudgetLeases;
 }
 
 const STALE_MARGIN_MS = 10 * 60_000;
@@ -58,13 +63,22 @@ async function admit(
   const estimate = charge.estimateMicros;
   // The quota charge and the reservation go out together (one round trip of waiting, not two). A
   // quota denial leaves a reservation behind: the denied call's settlement (actual cost 0) releases it.
+  let leased = false;
+  const reserve = async () => {
+    const request = { reservationId: charge.reservationId, budgets, amountMicros: estimate };
+    if (await deps.leases?.reserve(request)) {
+      leased = true;
+      return { admitted: true, shadowExceeded: [] } as const;
+    }
+    return deps.reserve(request);
+  };
   const [quotas, reserved] = await Promise.all([
     chargeQuotas(deps, caller, dryRun),
     budgets.length === 0
       ? undefined
       : dryRun
       ? reserveBudgets(deps.db, charge.reservationId, budgets, estimate, true)
-      : deps.reserve({ reservationId: charge.reservationId, budgets, amountMicros: estimate }),
+      : reserve(),
   ]);
   if (!quotas.admitted) return quotas;
   const undo = quotas.undo ? { undo: quotas.undo } : {};
@@ -96,7 +110,8 @@ async function admit(
     });
     notes.push(`shadow: ${r.shadowExceeded.join(", ")} would deny`);
   }
-  notes.push(`reserved ${formatUsd(estimate)} in ${budgets.map((b) => b.name).join(", ")}`);
+  const names = budgets.map((b) => b.name).join(", ");
+  notes.push(`reserved ${formatUsd(estimate)} in ${names}${leased ? " (from a leased block)" : ""}`);
   return { admitted: true, detail: notes.join("; "), ...undo };
 }
 

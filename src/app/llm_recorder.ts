@@ -1,8 +1,8 @@
 import {
   type AiRequestRecord,
   insertAiRequests,
-  settleBudgets,
   settleBudgetsBatch,
+  type Settlement,
 } from "@domain/llm/mod.ts";
 import type { Queryable } from "@infra/db/db.ts";
 import { describeError } from "@shared/errors.ts";
@@ -19,6 +19,8 @@ import type { Logger } from "@shared/logger.ts";
  */
 export interface CallRecorder extends AsyncDisposable {
   record(call: RecordedCall): void;
+  /** Queues a settlement that ends no call (a budget lease's release), in order with the calls. */
+  settle(settlement: Settlement): void;
   flush(): Promise<void>;
   /** Calls queued and not yet written. */
   depth(): number;
@@ -27,12 +29,21 @@ export interface CallRecorder extends AsyncDisposable {
 export interface RecordedCall {
   readonly row: AiRequestRecord;
   /** The reservation to replace by the actual cost; null when the call reserved nothing. */
-  readonly settle: { readonly reservationId: string; readonly actualMicros: number } | null;
+  readonly settle: Settlement | null;
 }
 
 export interface RecorderDeps {
   readonly db: Queryable;
   readonly log: Logger;
+  /** What a call's settlement becomes in the database (llm_budget_lease.ts: a leased call's goes to its lease). */
+  readonly route?: (settlement: Settlement) => readonly Settlement[];
+}
+
+/** A queued write: a finished call's row and settlements, or settlements alone. */
+interface Queued {
+  readonly row: AiRequestRecord | null;
+  readonly traceId: string | null;
+  readonly settle: readonly Settlement[];
 }
 
 export interface RecorderOptions {
@@ -53,7 +64,12 @@ export function createCallRecorder(deps: RecorderDeps, options: RecorderOptions 
   };
   return {
     record: (call) => {
-      q.queue.push(call);
+      const settle = call.settle === null ? [] : deps.route ? deps.route(call.settle) : [call.settle];
+      q.queue.push({ row: call.row, traceId: call.row.traceId, settle });
+      schedule(q);
+    },
+    settle: (settlement) => {
+      q.queue.push({ row: null, traceId: null, settle: [settlement] });
       schedule(q);
     },
     flush: () => flush(q),
@@ -69,7 +85,7 @@ interface QueueState {
   readonly deps: RecorderDeps;
   readonly lingerMs: number;
   readonly maxBatch: number;
-  readonly queue: RecordedCall[];
+  readonly queue: Queued[];
   timer: ReturnType<typeof setTimeout> | undefined;
   running: Promise<void> | undefined;
   /** Disposed: no more lingering, every record is written at once. */
@@ -103,8 +119,10 @@ async function flush(q: QueueState): Promise<void> {
 
 const RETRIES = 3;
 
-async function writeBatch(deps: RecorderDeps, batch: readonly RecordedCall[]): Promise<void> {
-  await settleAll(deps, batch);
+async function writeBatch(deps: RecorderDeps, queued: readonly Queued[]): Promise<void> {
+  await settleAll(deps, queued);
+  const batch = queued.filter((q): q is Queued & { row: AiRequestRecord } => q.row !== null);
+  if (batch.length === 0) return;
   const rows = batch.map((call) => call.row);
   try {
     // A database that blips (failover, restart) gets a few chances before rows are given up on.
@@ -125,23 +143,23 @@ async function writeBatch(deps: RecorderDeps, batch: readonly RecordedCall[]): P
   }
 }
 
-/** One statement for the whole batch; if it fails, each reservation on its own (logged when lost). */
-async function settleAll(deps: RecorderDeps, batch: readonly RecordedCall[]): Promise<void> {
-  const due = batch.filter((call) => call.settle !== null);
+/** One statement for the whole batch; if it fails, each call's on its own (logged when lost). */
+async function settleAll(deps: RecorderDeps, batch: readonly Queued[]): Promise<void> {
+  const due = batch.filter((q) => q.settle.length > 0);
   if (due.length === 0) return;
   try {
-    await settleBudgetsBatch(deps.db, due.map((call) => call.settle!));
+    await settleBudgetsBatch(deps.db, due.flatMap((q) => q.settle));
   } catch {
-    for (const call of due) {
+    for (const q of due) {
       try {
-        await settleBudgets(deps.db, call.settle!.reservationId, call.settle!.actualMicros);
+        await settleBudgetsBatch(deps.db, q.settle);
       } catch (error) {
-        deps.log.error("llm.settle_failed", { trace_id: call.row.traceId, error: describeError(error) });
+        deps.log.error("llm.settle_failed", { trace_id: q.traceId, error: describeError(error) });
       }
     }
   }
 }
 
-function failed(deps: RecorderDeps, call: RecordedCall, error: unknown): void {
-  deps.log.error("llm.record_failed", { trace_id: call.row.traceId, error: describeError(error) });
+function failed(deps: RecorderDeps, call: Queued, error: unknown): void {
+  deps.log.error("llm.record_failed", { trace_id: call.traceId, error: describeError(error) });
 }

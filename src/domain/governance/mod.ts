@@ -28,3 +28,4 @@ export type { AccessRule } from "./stages/rbac.ts";
 export { ownToolName } from "./stages/tool_blocklist.ts";
 export { type HookEvent, insertHookEvent, seedAccessRules } from "./repo.ts";
 export { createSqlRateLimiter } from "./rate_limiter_sql.ts";
+export { createLeasingRateLimiter, type LeasingRateLimiter, type RateLeaseOptions } from "./rate_lease.ts";

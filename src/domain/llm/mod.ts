@@ -82,11 +82,12 @@ export {
   insertAiRequest,
   insertAiRequests,
   insertGatewaySession,
+  leaseBudgets,
   reclaimStaleReservations,
   type Reservation,
   type ReservationRequest,
   reserveBudgets,
   reserveBudgetsBatch,
-  settleBudgets,
   settleBudgetsBatch,
+  type Settlement,
 } from "./repo.ts";

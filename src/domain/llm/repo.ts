@@ -2,7 +2,7 @@ import insertRequestsSql from "@sql/queries/llm/insert_ai_requests.sql" with { t
 import reclaimSql from "@sql/queries/llm/reclaim_stale_reservations.sql" with { type: "text" };
 import reserveSql from "@sql/queries/llm/reserve_budget.sql" with { type: "text" };
 import reserveBatchSql from "@sql/queries/llm/reserve_budgets_batch.sql" with { type: "text" };
-import settleSql from "@sql/queries/llm/settle_budget.sql" with { type: "text" };
+import leaseSql from "@sql/queries/llm/lease_budgets.sql" with { type: "text" };
 import settleBatchSql from "@sql/queries/llm/settle_budgets_batch.sql" with { type: "text" };
 import insertSessionSql from "@sql/queries/llm/insert_gateway_session.sql" with { type: "text" };
 import findSessionSql from "@sql/queries/llm/find_gateway_session.sql" with { type: "text" };
@@ -163,23 +163,46 @@ function reservationOf(row: ReserveRow, budgets: readonly BoundBudget[]): Reserv
   };
 }
 
-/** `settleBudgets` for many reservations in one statement (windows locked once, in key order). */
-export async function settleBudgetsBatch(
-  db: Queryable,
-  settlements: readonly { readonly reservationId: string; readonly actualMicros: number }[],
-): Promise<number> {
+/**
+ * What the call recorder writes for a finished call: its reservation replaced by the actual cost (0
+ * releases it), or, with `keep` (a call admitted under a budget lease), the actual cost moved out of
+ * the lease's reservation into spent, the lease staying open.
+ */
+export interface Settlement {
+  readonly reservationId: string;
+  readonly actualMicros: number;
+  readonly keep?: boolean;
+}
+
+/** Settles many reservations in one statement (windows locked once, in key order); settling twice does nothing. */
+export async function settleBudgetsBatch(db: Queryable, settlements: readonly Settlement[]): Promise<number> {
   if (settlements.length === 0) return 0;
-  const json = JSON.stringify(settlements.map((s) => ({ id: s.reservationId, actual: s.actualMicros })));
+  const json = JSON.stringify(
+    settlements.map((s) => ({ id: s.reservationId, actual: s.actualMicros, keep: s.keep === true })),
+  );
   return (await db.one<{ settled: number }>(settleBatchSql, [json])).settled;
 }
 
-/** Replaces a reservation by the actual cost (0 releases it); settling twice does nothing. */
-export async function settleBudgets(
+/**
+ * Reserves `blockMicros` in every window of `budgets` under `leaseId`, only if each has `headroom`
+ * times the block free and ends at least `minLeftSeconds` from now (sp_llm_budget_lease); whether it did.
+ */
+export async function leaseBudgets(
   db: Queryable,
-  reservationId: string,
-  actualMicros: number,
-): Promise<void> {
-  await db.query(settleSql, [reservationId, actualMicros]);
+  lease: { readonly leaseId: string; readonly budgets: readonly BoundBudget[]; readonly blockMicros: number },
+  rules: { readonly headroom: number; readonly minLeftSeconds: number },
+): Promise<boolean> {
+  const row = await db.one<{ granted: boolean }>(leaseSql, [
+    lease.leaseId,
+    lease.budgets.map((b) => b.name),
+    lease.budgets.map((b) => b.key),
+    lease.budgets.map((b) => b.window),
+    lease.budgets.map((b) => String(b.limitMicros)),
+    Math.ceil(lease.blockMicros),
+    rules.headroom,
+    rules.minLeftSeconds,
+  ]);
+  return row.granted;
 }
 
 export interface GatewaySession {

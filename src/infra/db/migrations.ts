@@ -11,6 +11,8 @@ import m0010 from "@sql/migrations/0010_outbox_reference.sql" with { type: "text
 import m0011 from "@sql/migrations/0011_audit_append_hash.sql" with { type: "text" };
 import m0012 from "@sql/migrations/0012_rate_limit_refund.sql" with { type: "text" };
 import m0013 from "@sql/migrations/0013_lean_reservation.sql" with { type: "text" };
+import m0014 from "@sql/migrations/0014_rate_limit_lease.sql" with { type: "text" };
+import m0015 from "@sql/migrations/0015_budget_lease.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -36,4 +38,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: "0011_audit_append_hash", sql: m0011 },
   { version: 12, name: "0012_rate_limit_refund", sql: m0012 },
   { version: 13, name: "0013_lean_reservation", sql: m0013 },
+  { version: 14, name: "0014_rate_limit_lease", sql: m0014 },
+  { version: 15, name: "0015_budget_lease", sql: m0015 },
 ];

@@ -1,1 +1,0 @@
-select sp_llm_budget_settle($1::uuid, $2::bigint) as settled
