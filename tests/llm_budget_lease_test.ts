@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { type BudgetLeaseOptions, createBudgetLeases } from "@app/llm_budget_lease.ts";
 import { type CallRecorder, createCallRecorder } from "@app/llm_recorder.ts";
 import { createReserveQueue } from "@app/llm_reserve_queue.ts";
-import { type AiRequestRecord, type BoundBudget, ZERO_USAGE } from "@domain/llm/mod.ts";
+import type { BoundBudget } from "@domain/llm/mod.ts";
 import type { Db } from "@infra/db/db.ts";
 import { systemClock } from "@shared/clock.ts";
 import { newUuidV7 } from "@shared/ids.ts";
 import { silentLogger } from "@shared/logger.ts";
 import { openTestDb, testDbMode } from "./support/db.ts";
+import { aiRequestRow } from "./support/ai_request.ts";
 
 const mode = testDbMode();
 
@@ -27,31 +28,6 @@ const user: BoundBudget = {
   limitMicros: 1_000_000_000,
   enforce: true,
 };
-
-const row = (): AiRequestRecord => ({
-  id: newUuidV7(Date.now()),
-  userId: null,
-  sessionId: "s",
-  agentId: null,
-  department: null,
-  apiKey: null,
-  provider: "p",
-  model: "m",
-  requestedModel: "m",
-  routeId: null,
-  dialect: "anthropic",
-  stream: false,
-  usage: ZERO_USAGE,
-  costMicros: 0,
-  latencyMs: 1,
-  status: "completed",
-  stopReason: null,
-  error: null,
-  attempts: [],
-  decisionId: null,
-  traceId: "t",
-  createdAt: new Date(),
-});
 
 /** The gateway's wiring (context.ts): leases first, the exact reservation queue when none serves. */
 function gateway(db: Db, options: BudgetLeaseOptions = {}) {
@@ -75,7 +51,7 @@ function gateway(db: Db, options: BudgetLeaseOptions = {}) {
     const viaLease = await leases.reserve(request);
     const admitted = viaLease || (await reserve(request)).admitted;
     if (viaLease) leased++;
-    recorder.record({ row: row(), settle: { reservationId, actualMicros: admitted ? actual : 0 } });
+    recorder.record({ row: aiRequestRow(), settle: { reservationId, actualMicros: admitted ? actual : 0 } });
     return admitted;
   };
   return { leases, recorder, call, statements: () => statements, leased: () => leased };

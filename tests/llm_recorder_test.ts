@@ -5,10 +5,9 @@ import { addUser, openGateway } from "./_fixtures/fake_gateway.ts";
 import { startFakeProvider } from "./_fixtures/fake_provider.ts";
 import type { Queryable } from "@infra/db/db.ts";
 import { createCallRecorder } from "@app/llm_recorder.ts";
-import { type AiRequestRecord, ZERO_USAGE } from "@domain/llm/mod.ts";
-import { newUuidV7 } from "@shared/ids.ts";
 import { silentLogger } from "@shared/logger.ts";
 import { openTestDb, testDbMode } from "./support/db.ts";
+import { aiRequestRow } from "./support/ai_request.ts";
 
 const mode = testDbMode();
 
@@ -146,30 +145,7 @@ Deno.test(`llm recorder (${mode}): an oversize body is refused in the caller's d
 Deno.test(`llm recorder (${mode}): queued rows are group-committed, and disposing writes what is still queued`, async () => {
   await using db = await openTestDb();
   const recorder = createCallRecorder({ db, log: silentLogger }, { lingerMs: 60_000, maxBatch: 7 });
-  const row = (i: number): AiRequestRecord => ({
-    id: newUuidV7(Date.now()),
-    userId: null,
-    sessionId: "s",
-    agentId: null,
-    department: null,
-    apiKey: null,
-    provider: "p",
-    model: "m",
-    requestedModel: "m",
-    routeId: null,
-    dialect: "anthropic",
-    stream: false,
-    usage: { ...ZERO_USAGE, output_tokens: i },
-    costMicros: i,
-    latencyMs: 1,
-    status: "completed",
-    stopReason: null,
-    error: null,
-    attempts: [],
-    decisionId: null,
-    traceId: `t${i}`,
-    createdAt: new Date(),
-  });
+  const row = (i: number) => aiRequestRow(i, i, `t${i}`);
   for (let i = 1; i <= 20; i++) recorder.record({ row: row(i), settle: null });
   assert.equal(recorder.depth(), 20, "nothing written before the linger ends");
   await recorder[Symbol.asyncDispose]();
