@@ -146,17 +146,28 @@ async function firstLine(stream: ReadableStream<Uint8Array>, ms: number): Promis
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   const deadline = Date.now() + ms;
-  while (!text.includes("\n")) {
+  let start = -1;
+  while (start < 0 || !text.includes("\n", start)) {
     if (Date.now() > deadline) throw new Error("timed out waiting for the ready line");
     const { done, value } = await reader.read();
     if (done) throw new Error("exited before it was ready");
     text += value;
+    start = readyLineStart(text);
   }
+  const end = text.indexOf("\n", start);
   // Keep draining stdout so the child never blocks on a full pipe (`stream` itself is locked by the
   // decoder: the reader is the only way to read on). BENCH_STDOUT=<file> keeps what it says there
   // (e.g. a server run with BENCH_V8_FLAGS=--v8-flags=…,--trace-gc).
-  void drain(reader, text.slice(text.indexOf("\n") + 1), Deno.env.get("BENCH_STDOUT"));
-  return text.slice(0, text.indexOf("\n"));
+  void drain(reader, text.slice(0, start) + text.slice(end + 1), Deno.env.get("BENCH_STDOUT"));
+  return text.slice(start, end);
+}
+
+/**
+ * Where the ready line starts: our children print `{"url":…}` (or `{"error":…}`) in one write, but V8's own
+ * traces (--trace-gc-nvp) are block-buffered and may be flushed around it, even mid-line.
+ */
+function readyLineStart(text: string): number {
+  return text.search(/\{"(?:url|error)":/);
 }
 
 async function drain(reader: ReadableStreamDefaultReader<string>, rest: string, sink: string | undefined) {
