@@ -1,2 +1,2 @@
--- One chained batch (sp_audit_insert, migration 0008): decision rows, one outbox event and one NOTIFY each.
+-- One chained batch (sp_audit_insert, migrations 0008, 0016): decision rows and one outbox event each.
 select sp_audit_insert($1::jsonb) as events

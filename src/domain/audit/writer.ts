@@ -18,6 +18,7 @@ import {
 } from "./sequencer.ts";
 import type { ChainedDecision } from "./chain.ts";
 import { withDeadline } from "./deadline.ts";
+import { EventNudge } from "./event_nudge.ts";
 
 /**
  * The process's one audit writer (group commit, ARCHITECTURE §9). Appends queue up; one flush runs
@@ -45,6 +46,8 @@ export interface AuditWriterOptions {
   readonly retryMaxMs?: number;
   /** How often to look for an idle tail that needs a time-based checkpoint; 0 turns it off. */
   readonly checkpointTickMs?: number;
+  /** The longest a committed decision waits before `sp_events` listeners are nudged (event_nudge.ts). */
+  readonly eventNudgeMs?: number;
 }
 
 interface Pending {
@@ -78,6 +81,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
   readonly #timeoutMs: number;
   readonly #retry: { readonly initial: number; readonly max: number };
   readonly #timer: number | undefined;
+  readonly #nudge: EventNudge;
   #queue: Pending[] = [];
   #inFlight = 0;
   #running: Promise<void> | undefined;
@@ -94,6 +98,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     this.#seq = { db: options.db, signer: options.signer, clock: options.clock, policy };
     this.#journal = journal;
     this.#log = options.log;
+    this.#nudge = new EventNudge(options.db, options.log, options.eventNudgeMs ?? 20);
     this.#maxBatch = options.maxBatch ?? 500;
     this.#timeoutMs = options.batchTimeoutMs ?? 10_000;
     this.#retry = { initial: options.retryInitialMs ?? 250, max: options.retryMaxMs ?? 5_000 };
@@ -153,6 +158,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     this.#wake?.();
     await this.#recovery;
     if (this.#journaling) await this.#replayOnce().catch(() => false);
+    await this.#nudge[Symbol.asyncDispose]();
     await this.#journal[Symbol.asyncDispose]();
   }
 
@@ -187,6 +193,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     if (!this.#journaling) {
       try {
         const rows = await withDeadline(this.#append(records), this.#timeoutMs);
+        this.#nudge.nudge();
         batch.forEach((p, i) => p.resolve({ seq: rows[i]!.seq, durable: "database" }));
         return;
       } catch (error) {
@@ -256,6 +263,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
       insert: async (records) => {
         this.#chain = undefined;
         const done = await withDeadline(appendChained(this.#seq, records, { dedupe: true }), this.#timeoutMs);
+        this.#nudge.nudge();
         return done.rows;
       },
     });
