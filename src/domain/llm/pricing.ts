@@ -8,8 +8,16 @@ import type { Usage } from "./types.ts";
  */
 const SCALE = 1_000_000_000n;
 
+/** Prices come from the catalog and the profile (a handful of values): each is scaled once, not per call. */
+const scaledPrices = new Map<number, bigint>();
+
 function scaled(price: number): bigint {
-  return BigInt(price.toFixed(9).replace(".", ""));
+  let exact = scaledPrices.get(price);
+  if (exact === undefined) {
+    exact = BigInt(price.toFixed(9).replace(".", ""));
+    scaledPrices.set(price, exact);
+  }
+  return exact;
 }
 
 export function costMicros(usage: Usage, pricing: Pricing | undefined): number {

@@ -80,8 +80,11 @@ export class MetricsRegistry {
   }
 }
 
+/** A series' identity within its metric: its labels, in the order given. */
 function labelKey(labels: Labels): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+  let key = "";
+  for (const name in labels) key += `${name}=${labels[name]},`;
+  return key;
 }
 
 function formatLabels(labels: Labels): string {
