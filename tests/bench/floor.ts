@@ -13,6 +13,9 @@ import { auditSignatureCheck, loadAuditKey } from "@infra/audit/audit_key.ts";
  *   sequential `select 1` round trips, forward the body to the fake upstream with `fetch` and relay
  *   its answer (no authentication, governance, audit or cost: the cost of proxying on this stack,
  *   plus that of N bare round trips before dispatch).
+ * - `POST /bench/proxy-floor-write`: the same with one committed INSERT of the request body (jsonb, into
+ *   a bench-only table) before dispatch instead: the least a governed call needs now that its charges
+ *   come from leases, a row durable before the provider is called (no chain, no indexes beyond the key).
  * - `GET /bench/audit-count`: rows in `governance_decisions` (to check audit totals after a run).
  * - `GET /bench/memory`: `Deno.memoryUsage()` of the server (V8 heap vs resident set).
  * - `GET /bench/audit-verify`: recomputes the stored hash chain and checks its signed checkpoints.
@@ -40,9 +43,7 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
   });
   const upstream = extras.llmUpstream;
   if (upstream) {
-    app.post("/bench/proxy-floor/:trips", async (c) => {
-      const body = JSON.stringify(await c.req.json());
-      for (let i = Number(c.req.param("trips")); i > 0; i--) await ctx.db.one("select 1 as ok");
+    const relay = async (body: string, signal: AbortSignal) => {
       const response = await fetch(`${upstream.url}/messages`, {
         method: "POST",
         headers: {
@@ -51,9 +52,26 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
           "x-api-key": upstream.key,
         },
         body,
-        signal: c.req.raw.signal,
+        signal,
       });
-      return c.json(await response.json(), response.status as 200);
+      return { json: await response.json(), status: response.status as 200 };
+    };
+    app.post("/bench/proxy-floor/:trips", async (c) => {
+      const body = JSON.stringify(await c.req.json());
+      for (let i = Number(c.req.param("trips")); i > 0; i--) await ctx.db.one("select 1 as ok");
+      const { json, status } = await relay(body, c.req.raw.signal);
+      return c.json(json, status);
+    });
+    const table = ctx.db.exec(
+      "create table if not exists bench_floor_writes (id bigint generated always as identity primary key, " +
+        "payload jsonb not null)",
+    );
+    app.post("/bench/proxy-floor-write", async (c) => {
+      const body = JSON.stringify(await c.req.json());
+      await table;
+      await ctx.db.one("insert into bench_floor_writes (payload) values ($1::jsonb) returning id", [body]);
+      const { json, status } = await relay(body, c.req.raw.signal);
+      return c.json(json, status);
     });
   }
   app.get("/bench/audit-count", async (c) => {

@@ -258,7 +258,9 @@ export function llmSection(r: AllResults): string {
       "are the upstream's). `proxy-floor-0rt` is our own HTTP stack (the bench process) relaying the same " +
       "request with no authentication, governance, audit or costing; `proxy-floor-2rt` adds two sequential " +
       "bare `select 1` round trips before dispatch, the least a call needs whose charges and decision row are " +
-      "durable before the provider is called (the `srv` columns of both are the bench server's). Portkey's errors, when there are any, are `connection closed by server`, " +
+      "durable before the provider is called; `proxy-floor-write` makes one committed INSERT of the request " +
+      "body instead, the least a call needs whose charges come from leases (the `srv` columns of the floors " +
+      "are the bench server's). Portkey's errors, when there are any, are `connection closed by server`, " +
       "consistent with its Node server's 5 s keep-alive timeout (`Keep-Alive: timeout=5`) closing pooled " +
       "generator connections that sat idle. " +
       (r.llm?.portkey?.measured === false ? `${r.llm.portkey.note}.` : ""),

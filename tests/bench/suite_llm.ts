@@ -161,9 +161,12 @@ function llmSubjects(
     direct: spec("llm-direct", upstream.pid, `${upstream.url}/v1/messages`, { ...headers, "x-api-key": KEY }),
     portkey: portkey &&
       spec("portkey", portkey.pid, `${portkey.url}/v1/messages`, portkeyHeaders(upstream.url)),
-    floors: [0, 2].map((trips) =>
-      spec(`proxy-floor-${trips}rt`, server.pid, `${server.url}/bench/proxy-floor/${trips}`, headers)
-    ),
+    floors: [
+      ...[0, 2].map((trips) =>
+        spec(`proxy-floor-${trips}rt`, server.pid, `${server.url}/bench/proxy-floor/${trips}`, headers)
+      ),
+      spec("proxy-floor-write", server.pid, `${server.url}/bench/proxy-floor-write`, headers),
+    ],
   };
 }
 
