@@ -21,7 +21,7 @@ import { createDatabase, postmasterPid } from "./bench_env.ts";
 import { createHistogram, summarize } from "./hdr.ts";
 import { markCpu } from "./proc_stats.ts";
 
-function record(): NewDecisionRecord {
+export function record(): NewDecisionRecord {
   const chain = [{ policy_id: "secret_scan", result: "pass", detail: null, duration_ms: 0.02 }];
   return normalizeDecision({
     id: newUuidV7() as DecisionId,
