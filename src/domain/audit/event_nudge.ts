@@ -2,6 +2,10 @@ import nudgeSql from "@sql/queries/audit/nudge_events.sql" with { type: "text" }
 import type { Queryable } from "@infra/db/db.ts";
 import { describeError } from "@shared/errors.ts";
 import type { Logger } from "@shared/logger.ts";
+import { withDeadline } from "./deadline.ts";
+
+/** A nudge not answered by then is dropped, so a hung database cannot hold up the writer's shutdown. */
+const NUDGE_TIMEOUT_MS = 3_000;
 
 /**
  * Tells `sp_events` listeners (SSE feeds, other replicas) that this writer committed decisions.
@@ -49,7 +53,7 @@ export class EventNudge implements AsyncDisposable {
   }
 
   #send(): void {
-    const sent = this.#db.query(nudgeSql).then(
+    const sent = withDeadline(this.#db.query(nudgeSql), NUDGE_TIMEOUT_MS).then(
       () => {},
       (error) => this.#log.warn("audit.event_nudge_failed", { error: describeError(error) }),
     );
