@@ -2,7 +2,6 @@ import type { ScanOptions } from "@domain/scanner/mod.ts";
 import { decide, type DecideDeps, type Outcome, type Verdict } from "./govern.ts";
 import {
   bindBudgets,
-  buildUpstreamCall,
   type CallerWire,
   type Candidate,
   type Dialect,
@@ -14,9 +13,10 @@ import {
   parseAnthropicRequest,
   parseGeminiRequest,
   parseOpenAiRequest,
-  promptText,
+  PROMPT_MAX_DEPTH,
   type ResolvedRoute,
   resolveRoute,
+  routePrompt,
 } from "@domain/llm/mod.ts";
 import { AppError, isAppError } from "@shared/errors.ts";
 import { newUuidV7, type TraceId } from "@shared/ids.ts";
@@ -88,8 +88,10 @@ interface PreparedCall {
   readonly keyOf: (candidate: Candidate) => Promise<Secret | undefined>;
   readonly known: KnownSecrets;
   readonly knownKeys: Secret[];
-  /** Every string the primary upstream would see. */
+  /** Every string the route's upstreams would see. */
   readonly prompt: string;
+  /** Part of the body lies too deep to read (`readPrompt`): the call cannot be vouched for. */
+  readonly promptCut: boolean;
   readonly estimateMicros: number;
 }
 
@@ -110,7 +112,7 @@ function prepareCall(deps: LlmCallDeps, input: LlmCallInput): PreparedCall {
     anthropicBeta: input.anthropicBeta,
   };
   const primary = route.candidates[0];
-  const prompt = promptText(buildUpstreamCall(request, primary, wire, undefined).body);
+  const { text: prompt, cut: promptCut, primaryChars } = routePrompt(request, route.candidates, wire);
   const facts: CallFacts = {
     principal: input.caller.principal,
     sessionId: input.caller.sessionId,
@@ -123,9 +125,20 @@ function prepareCall(deps: LlmCallDeps, input: LlmCallInput): PreparedCall {
     reserved: bindsBudget(deps.runtime.policies, input.caller.principal),
     startedAt,
   };
-  const estimate = estimateMicros(prompt.length, maxTokensFor(request, primary), primary.model?.pricing);
+  const estimate = estimateMicros(primaryChars, maxTokensFor(request, primary), primary.model?.pricing);
   const keyOf = keyResolver(deps.keys, input.caller, known, knownKeys);
-  return { request, route, wire, facts, keyOf, known, knownKeys, prompt, estimateMicros: estimate };
+  return {
+    request,
+    route,
+    wire,
+    facts,
+    keyOf,
+    known,
+    knownKeys,
+    prompt,
+    promptCut,
+    estimateMicros: estimate,
+  };
 }
 
 /** The decision's target: surface `llm`, tool `llm:<model>`, entity `gateway_route:<id>`, a charge. */
@@ -213,8 +226,9 @@ function keyResolver(
 const SCANNABLE_CHARS = 1024 * 1024;
 
 /**
- * Denies decided before the chain: a prompt too large to scan (`unscannable`, fail closed), a model
- * the caller's exposure rules hide (`rbac`), no provider key for any upstream of the route (`vault`).
+ * Denies decided before the chain: a prompt too large or too deeply nested to scan (`unscannable`,
+ * fail closed), a model the caller's exposure rules hide (`rbac`), no provider key for any upstream
+ * of the route (`vault`).
  */
 async function presetVerdict(
   deps: LlmCallDeps,
@@ -223,6 +237,10 @@ async function presetVerdict(
 ): Promise<Verdict | undefined> {
   if (call.prompt.length > SCANNABLE_CHARS) {
     const reason = `prompt too large to scan (${call.prompt.length} characters; at most ${SCANNABLE_CHARS})`;
+    return { decision: "deny", policy: "unscannable", reason, chain: [] };
+  }
+  if (call.promptCut) {
+    const reason = `request nested too deeply to scan (more than ${PROMPT_MAX_DEPTH} levels)`;
     return { decision: "deny", policy: "unscannable", reason, chain: [] };
   }
   const rules = deps.runtime.policies.exposure;

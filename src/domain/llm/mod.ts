@@ -65,7 +65,7 @@ export {
   redactText,
   type SecretSpan,
 } from "./redact.ts";
-export { promptText } from "./prompt.ts";
+export { MAX_DEPTH as PROMPT_MAX_DEPTH, promptText, readPrompt, routePrompt } from "./prompt.ts";
 export {
   bindBudgets,
   bindQuotas,

@@ -1,8 +1,17 @@
+import { inlineText } from "./inline_data.ts";
+import type { Candidate } from "./routing.ts";
+import type { LlmRequest } from "./types.ts";
+import { buildUpstreamCall, type CallerWire } from "./upstream.ts";
+
 /**
  * What governance scans: every string the upstream would see (every string leaf and object key of
  * the exact body we send, tool schemas and tool results included), joined by newlines. Inline
- * binary payloads (base64 image or document data, `data:` URLs) are skipped: they are not text a
- * model reads as text, and their entropy would trip the scanner on every picture.
+ * payloads (base64 `data` of images, documents and audio, `data:` URLs) are read for what they
+ * carry: base64 of binary content (a picture, a PDF) is skipped, since it is not text a model reads
+ * as text and its entropy would trip the scanner on every picture; base64 of text (a `.env` sent as
+ * a text/plain document) is scanned as the text it decodes to; a payload that is not base64 at all
+ * is scanned as it is. A body nested deeper than the scanner reads is reported `cut` (the caller
+ * denies it: what was not read cannot be allowed).
  */
 const STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
   "model",
@@ -30,32 +39,82 @@ const STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
   "stream",
 ]);
 
-export function promptText(body: unknown): string {
-  const out: string[] = [];
-  collect(body, out, 0);
-  return out.join("\n");
+export interface Prompt {
+  readonly text: string;
+  /** Part of the body lies deeper than `MAX_DEPTH`: it was not read. */
+  readonly cut: boolean;
 }
 
-function collect(value: unknown, out: string[], depth: number): void {
-  if (depth > 64) return;
+/** As deep as the secret scanner reads JSON. */
+export const MAX_DEPTH = 64;
+
+export function readPrompt(body: unknown): Prompt {
+  const walk = { out: [] as string[], cut: false };
+  collect(body, walk, 0);
+  return { text: walk.out.join("\n"), cut: walk.cut };
+}
+
+/**
+ * What a routed call's upstreams would see: the primary's body and, for each other wire among the
+ * fallbacks, that wire's body too (a fallback that takes the caller's own body carries fields a
+ * translated primary body drops). `primaryChars` is the primary's share, for the cost estimate.
+ */
+export function routePrompt(
+  request: LlmRequest,
+  candidates: readonly Candidate[],
+  caller: CallerWire,
+): Prompt & { readonly primaryChars: number } {
+  const wires = new Set<string>();
+  const parts: Prompt[] = [];
+  for (const candidate of candidates) {
+    if (wires.has(candidate.provider.wire)) continue;
+    wires.add(candidate.provider.wire);
+    parts.push(readPrompt(buildUpstreamCall(request, candidate, caller, undefined).body));
+  }
+  return {
+    text: parts.map((p) => p.text).join("\n"),
+    cut: parts.some((p) => p.cut),
+    primaryChars: parts[0]?.text.length ?? 0,
+  };
+}
+
+/** `readPrompt(body).text`. */
+export function promptText(body: unknown): string {
+  return readPrompt(body).text;
+}
+
+function collect(value: unknown, walk: { out: string[]; cut: boolean }, depth: number): void {
+  if (depth > MAX_DEPTH) {
+    walk.cut = true;
+    return;
+  }
   if (typeof value === "string") {
-    if (!isInlineBinary(value)) out.push(value);
+    const url = DATA_URL.exec(value);
+    pushText(walk.out, url ? value.slice(url[0].length) : value, url !== null);
     return;
   }
   if (Array.isArray(value)) {
-    for (const v of value) collect(v, out, depth + 1);
+    for (const v of value) collect(v, walk, depth + 1);
     return;
   }
   if (value === null || typeof value !== "object") return;
   const record = value as Record<string, unknown>;
-  const binary = record["type"] === "base64" || "mimeType" in record || "mime_type" in record;
+  const inline = record["type"] === "base64" || "mimeType" in record || "mime_type" in record ||
+    "format" in record;
   for (const [key, v] of Object.entries(record)) {
-    if (!STRUCTURAL_KEYS.has(key)) out.push(key);
-    if (binary && key === "data") continue;
-    collect(v, out, depth + 1);
+    if (!STRUCTURAL_KEYS.has(key)) walk.out.push(key);
+    if (inline && key === "data" && typeof v === "string") pushText(walk.out, v, true);
+    else collect(v, walk, depth + 1);
   }
 }
 
-function isInlineBinary(text: string): boolean {
-  return text.startsWith("data:") && /^data:[^,]{0,100};base64,/.test(text);
+const DATA_URL = /^data:[^,]{0,100};base64,/;
+
+function pushText(out: string[], text: string, inline: boolean): void {
+  if (!inline) {
+    out.push(text);
+    return;
+  }
+  const carried = inlineText(text);
+  if (carried !== undefined) out.push(carried);
 }
