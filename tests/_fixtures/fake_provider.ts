@@ -65,7 +65,12 @@ export function startFakeProvider(wire: FakeWire, script: FakeScript = {}): Fake
       return errorResponse(wire, script.failStatus ?? 503);
     }
     await pause(script.delayMs);
-    const answer = (script.answer ?? defaultAnswer)(body);
+    let answer: FakeAnswer;
+    try {
+      answer = (script.answer ?? defaultAnswer)(body);
+    } catch {
+      return invalidRequest(wire); // a body the fake cannot read: what a real provider says
+    }
     if (wire === "gemini") {
       const model = geminiModelOf(url.pathname);
       return url.pathname.endsWith(":streamGenerateContent")
@@ -118,6 +123,15 @@ function lastUserText(body: Record<string, unknown>): { text: string; toolResult
   const result = blocks.find((b) => b["type"] === "tool_result");
   if (result) return { text: String(result["content"]), toolResult: true };
   return { text: blocks.map((b) => String(b["text"] ?? "")).join(""), toolResult: false };
+}
+
+function invalidRequest(wire: FakeWire): Response {
+  const body = wire === "anthropic"
+    ? { type: "error", error: { type: "invalid_request_error", message: "malformed request" } }
+    : wire === "gemini"
+    ? { error: { code: 400, message: "Invalid JSON payload received.", status: "INVALID_ARGUMENT" } }
+    : { error: { message: "malformed request", type: "invalid_request_error", param: null, code: null } };
+  return Response.json(body, { status: 400 });
 }
 
 function errorResponse(wire: FakeWire, status: number): Response {
