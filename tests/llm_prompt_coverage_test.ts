@@ -146,7 +146,7 @@ Deno.test(`llm prompt coverage (${mode}): a data: URL of text is read decoded (O
   assert.equal(s.fo.requests.length, 1);
 });
 
-Deno.test(`llm prompt coverage (${mode}): what only a fallback of another wire would get is read too`, async () => {
+Deno.test(`llm prompt coverage (${mode}): what only a fallback of another wire or a forwarded header carries is read`, async () => {
   await using s = await setup();
   // The primary (OpenAI wire) gets a translation without `service_tier`; the Anthropic-wire fallback
   // would get the caller's own body, field and all.
@@ -157,6 +157,23 @@ Deno.test(`llm prompt coverage (${mode}): what only a fallback of another wire w
         max_tokens: 10,
         messages: [{ role: "user", content: "hello" }],
         service_tier: `auto ${SECRET}` as "auto",
+      }),
+    /secret detected: AWS Access Key/,
+  );
+  assert.equal(s.sent(), 0);
+  // The one caller header an upstream gets (`anthropic-beta`, on its own wire) is read too.
+  const beta = new Anthropic({
+    apiKey: s.gw.adminToken,
+    baseURL: s.gw.url,
+    maxRetries: 0,
+    defaultHeaders: { "anthropic-beta": `tools-2024-04-04,${SECRET}` },
+  });
+  await denied(
+    () =>
+      beta.messages.create({
+        model: "claude-test",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "hi" }],
       }),
     /secret detected: AWS Access Key/,
   );

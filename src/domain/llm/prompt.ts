@@ -57,7 +57,8 @@ export function readPrompt(body: unknown): Prompt {
 /**
  * What a routed call's upstreams would see: the primary's body and, for each other wire among the
  * fallbacks, that wire's body too (a fallback that takes the caller's own body carries fields a
- * translated primary body drops). `primaryChars` is the primary's share, for the cost estimate.
+ * translated primary body drops), and the caller's `anthropic-beta` header where it is forwarded.
+ * `primaryChars` is the primary's share, for the cost estimate.
  */
 export function routePrompt(
   request: LlmRequest,
@@ -70,6 +71,10 @@ export function routePrompt(
     if (wires.has(candidate.provider.wire)) continue;
     wires.add(candidate.provider.wire);
     parts.push(readPrompt(buildUpstreamCall(request, candidate, caller, undefined).body));
+  }
+  // The one header of the caller's that reaches an upstream (its own wire only: `anthropic-beta`).
+  if (caller.dialect === "anthropic" && caller.anthropicBeta && wires.has("anthropic")) {
+    parts.push({ text: caller.anthropicBeta, cut: false });
   }
   return {
     text: parts.map((p) => p.text).join("\n"),
