@@ -2,8 +2,8 @@ import type { Block, LlmMessage, StreamEvent } from "./types.ts";
 
 /**
  * Egress redaction of model output: detected secrets (and the provider's own key, registered as
- * a known value) are replaced by `[REDACTED:<detector>]`. Streams are redacted incrementally: each
- * text or tool-input block holds back the word still arriving (and a PEM block until its END line)
+ * a known value) are replaced by `[REDACTED:<detector>]` in text, tool inputs and thinking. Streams
+ * are redacted incrementally: each text, thinking or tool-input block holds back the word still arriving (and a PEM block until its END line)
  * and rescans the last sent characters as look-behind context, so a secret split across chunks is
  * still seen whole; only text that can no longer be part of a secret is released.
  */
@@ -43,6 +43,9 @@ export function redactMessage(message: LlmMessage, find: FindSecrets): LlmMessag
 
 function redactBlock(block: Block, find: FindSecrets): Block {
   if (block.type === "text") return { ...block, text: redactText(block.text, find) };
+  // A redacted thought no longer matches its signature, so a client that sends it back is refused
+  // by the provider: the conversation stops rather than carry the secret on.
+  if (block.type === "thinking") return { ...block, thinking: redactText(block.thinking, find) };
   if (block.type === "tool_use") return { ...block, input: redactLeaves(block.input, find) };
   return block;
 }
@@ -59,7 +62,7 @@ function redactLeaves(value: unknown, find: FindSecrets): unknown {
 }
 
 interface Pending {
-  kind: "text_delta" | "input_json_delta";
+  kind: "text_delta" | "input_json_delta" | "thinking_delta";
   /** Received, not yet sent. */
   text: string;
   /** The last sent characters: scanned again as context (never re-sent) so keyed rules still match. */
@@ -79,8 +82,12 @@ export function createStreamRedactor(find: FindSecrets): { push(event: StreamEve
     push(event) {
       if (event.type === "content_block_delta") {
         const d = event.delta;
-        if (d.type !== "text_delta" && d.type !== "input_json_delta") return [event];
-        const text = d.type === "text_delta" ? d.text : d.partial_json;
+        if (d.type === "signature_delta") return [event];
+        const text = d.type === "text_delta"
+          ? d.text
+          : d.type === "thinking_delta"
+          ? d.thinking
+          : d.partial_json;
         const p = pending.get(event.index) ?? { kind: d.type, text: "", context: "" };
         p.text += text;
         pending.set(event.index, p);
@@ -133,7 +140,12 @@ function release(index: number, p: Pending, find: FindSecrets): StreamEvent[] {
 }
 
 function delta(index: number, kind: Pending["kind"], text: string): StreamEvent {
-  return kind === "text_delta"
-    ? { type: "content_block_delta", index, delta: { type: "text_delta", text } }
-    : { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: text } };
+  switch (kind) {
+    case "text_delta":
+      return { type: "content_block_delta", index, delta: { type: "text_delta", text } };
+    case "thinking_delta":
+      return { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: text } };
+    case "input_json_delta":
+      return { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: text } };
+  }
 }

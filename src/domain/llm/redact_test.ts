@@ -90,3 +90,44 @@ Deno.test("redactMessage() redacts text blocks and tool inputs (keys and values)
     { type: "tool_use", id: "t", name: "f", input: { a: ["[REDACTED:aws]"], "[REDACTED:aws]": 1 } },
   ]);
 });
+
+Deno.test("redactMessage() and the stream redactor read the model's thinking too", () => {
+  const message = redactMessage({
+    id: "m",
+    type: "message",
+    role: "assistant",
+    model: "x",
+    content: [{
+      type: "thinking",
+      thinking: "the user key AKIAIOSFODNN7EXAMPLE is in .env",
+      signature: "sig",
+    }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: { input_tokens: 1, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+  }, find);
+  assert.deepEqual(message.content, [
+    { type: "thinking", thinking: "the user key [REDACTED:aws] is in .env", signature: "sig" },
+  ]);
+  const redactor = createStreamRedactor(find);
+  const out: StreamEvent[] = [];
+  const start = { type: "thinking" as const, thinking: "", signature: "" };
+  out.push(...redactor.push({ type: "content_block_start", index: 0, content_block: start }));
+  for (const thinking of chunk("so AKIAIOSFODNN7EXAMPLE it is", 3)) {
+    out.push(
+      ...redactor.push({
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "thinking_delta", thinking },
+      }),
+    );
+  }
+  const signature = { type: "signature_delta" as const, signature: "abc" };
+  out.push(...redactor.push({ type: "content_block_delta", index: 0, delta: signature }));
+  out.push(...redactor.push({ type: "content_block_stop", index: 0 }));
+  const thought = out.flatMap((e) =>
+    e.type === "content_block_delta" && e.delta.type === "thinking_delta" ? [e.delta.thinking] : []
+  );
+  assert.equal(thought.join(""), "so [REDACTED:aws] it is");
+  assert.ok(out.some((e) => e.type === "content_block_delta" && e.delta.type === "signature_delta"));
+});
