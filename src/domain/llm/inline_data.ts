@@ -1,8 +1,9 @@
 /**
  * What an inline payload (base64 `data` of an image, document or audio part, a `data:` URL's body)
  * carries, as governance reads it: nothing when it is base64 of a media file the providers take
- * (its first bytes are a PNG, JPEG, GIF, WebP/WAV, PDF, MP3, FLAC, Ogg, MP4/MOV, WebM, AIFF or TIFF
- * signature), the text it decodes to when it is base64 of UTF-8 text (a `.env` attached as a
+ * (its first bytes are the signature of an image, PDF, audio or video format a provider takes:
+ * PNG, JPEG, GIF, WebP, TIFF, PDF, WAV, MP3, AAC, FLAC, Ogg, AIFF, MP4/MOV/3GP/HEIC, WebM, AVI, FLV,
+ * MPEG, WMV), the text it decodes to when it is base64 of UTF-8 text (a `.env` attached as a
  * text/plain document), and the payload as sent in every other case (not base64, or base64 of
  * anything else): fail closed, so a secret pasted into an image field is read like any other
  * string. What a real media file holds is not read: a secret hidden inside a picture on purpose is
@@ -38,6 +39,9 @@ const SIGNATURES: readonly (readonly number[])[] = [
   ascii("OggS"),
   ascii("FORM"), // AIFF
   [0x1a, 0x45, 0xdf, 0xa3], // WebM, Matroska
+  ascii("FLV"),
+  [0x00, 0x00, 0x01, 0xba], // MPEG program stream
+  [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11], // ASF (WMV, WMA)
   [0x49, 0x49, 0x2a, 0x00], // TIFF, little-endian
   [0x4d, 0x4d, 0x00, 0x2a], // TIFF, big-endian
 ];
