@@ -57,8 +57,9 @@ export function readPrompt(body: unknown): Prompt {
 /**
  * What a routed call's upstreams would see: the primary's body and, for each other wire among the
  * fallbacks, that wire's body too (a fallback that takes the caller's own body carries fields a
- * translated primary body drops), and the caller's `anthropic-beta` header where it is forwarded.
- * `primaryChars` is the primary's share, for the cost estimate.
+ * translated primary body drops), the model a Gemini upstream gets in its URL, and the caller's
+ * `anthropic-beta` header where it is forwarded. `primaryChars` is the primary body's share, for
+ * the cost estimate.
  */
 export function routePrompt(
   request: LlmRequest,
@@ -67,10 +68,15 @@ export function routePrompt(
 ): Prompt & { readonly primaryChars: number } {
   const wires = new Set<string>();
   const parts: Prompt[] = [];
+  let primaryChars: number | undefined;
   for (const candidate of candidates) {
+    // Gemini names the model in the URL (the caller's own name where the route does not rename it).
+    if (candidate.provider.wire === "gemini") parts.push({ text: candidate.upstreamModel, cut: false });
     if (wires.has(candidate.provider.wire)) continue;
     wires.add(candidate.provider.wire);
-    parts.push(readPrompt(buildUpstreamCall(request, candidate, caller, undefined).body));
+    const body = readPrompt(buildUpstreamCall(request, candidate, caller, undefined).body);
+    primaryChars ??= body.text.length;
+    parts.push(body);
   }
   // The one header of the caller's that reaches an upstream (its own wire only: `anthropic-beta`).
   if (caller.dialect === "anthropic" && caller.anthropicBeta && wires.has("anthropic")) {
@@ -79,7 +85,7 @@ export function routePrompt(
   return {
     text: parts.map((p) => p.text).join("\n"),
     cut: parts.some((p) => p.cut),
-    primaryChars: parts[0]?.text.length ?? 0,
+    primaryChars: primaryChars ?? 0,
   };
 }
 

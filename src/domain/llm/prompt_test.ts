@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { inlineText } from "./inline_data.ts";
-import { MAX_DEPTH, readPrompt } from "./prompt.ts";
+import { parseAnthropicRequest } from "./anthropic_request.ts";
+import { parseGeminiRequest } from "./gemini_request.ts";
+import { MAX_DEPTH, readPrompt, routePrompt } from "./prompt.ts";
+import type { ProviderSpec } from "./providers.ts";
+import type { Candidate } from "./routing.ts";
 
 const SECRET = "AKIAIOSFODNN7EXAMPLF";
 const base64 = (bytes: Uint8Array) => bytes.toBase64();
@@ -75,4 +79,57 @@ Deno.test("readPrompt: a body nested deeper than the scanner reads is reported c
   assert.deepEqual([shallow.cut, shallow.text.includes(SECRET)], [false, true]);
   const deep = readPrompt(nest(MAX_DEPTH + 5));
   assert.equal(deep.cut, true);
+});
+
+const candidate = (wire: ProviderSpec["wire"], upstreamModel: string): Candidate => {
+  const provider: ProviderSpec = {
+    name: wire,
+    wire,
+    endpoint: "http://127.0.0.1:9/v1",
+    apiKeySecret: undefined,
+    timeoutMs: undefined,
+    models: [],
+  };
+  return { provider, upstreamModel, model: undefined };
+};
+
+Deno.test("routePrompt: every wire's body, the Gemini model in its URL, the forwarded beta header", () => {
+  const raw = {
+    model: "claude-x",
+    max_tokens: 5,
+    messages: [{ role: "user", content: "hi" }],
+    service_tier: `tier ${SECRET}`,
+  };
+  const caller = { dialect: "anthropic" as const, raw, anthropicVersion: undefined, anthropicBeta: "beta-1" };
+  const request = parseAnthropicRequest(raw);
+  const translatedOnly = routePrompt(request, [candidate("openai-chat", "m")], caller);
+  assert.ok(!translatedOnly.text.includes(SECRET), "the OpenAI translation drops the field");
+  const withFallback = routePrompt(
+    request,
+    [candidate("openai-chat", "m"), candidate("anthropic", "c")],
+    caller,
+  );
+  assert.ok(withFallback.text.includes(SECRET), "the Anthropic fallback would get the caller's own body");
+  assert.ok(withFallback.text.includes("beta-1"));
+  assert.equal(withFallback.primaryChars, translatedOnly.text.length, "the estimate counts the primary only");
+
+  const geminiBody = { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
+  const gemini = {
+    dialect: "gemini" as const,
+    raw: geminiBody,
+    anthropicVersion: undefined,
+    anthropicBeta: undefined,
+  };
+  const named = `gemini-${SECRET}`;
+  const prompt = routePrompt(
+    parseGeminiRequest(geminiBody, named, false),
+    [candidate("gemini", named)],
+    gemini,
+  );
+  assert.ok(prompt.text.includes(named), "the model name travels in the URL");
+  assert.equal(
+    prompt.primaryChars,
+    prompt.text.length - named.length - 1,
+    "the estimate counts the body only",
+  );
 });
