@@ -6,12 +6,10 @@ import { buildUpstreamCall, type CallerWire } from "./upstream.ts";
 /**
  * What governance scans: every string the upstream would see (every string leaf and object key of
  * the exact body we send, tool schemas and tool results included), joined by newlines. Inline
- * payloads (base64 `data` of images, documents and audio, `data:` URLs) are read for what they
- * carry: base64 of binary content (a picture, a PDF) is skipped, since it is not text a model reads
- * as text and its entropy would trip the scanner on every picture; base64 of text (a `.env` sent as
- * a text/plain document) is scanned as the text it decodes to; a payload that is not base64 at all
- * is scanned as it is. A body nested deeper than the scanner reads is reported `cut` (the caller
- * denies it: what was not read cannot be allowed).
+ * payloads (base64 `data` of images, documents and audio, OpenAI's `file_data`, `data:` URLs) are
+ * read for what they carry (`inlineText`): a media file is skipped, base64 of text is read decoded,
+ * anything else is read as sent. A body nested deeper than the scanner reads is reported `cut` (the
+ * caller denies it: what was not read cannot be allowed).
  */
 const STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
   "model",
@@ -100,8 +98,8 @@ function collect(value: unknown, walk: { out: string[]; cut: boolean }, depth: n
     return;
   }
   if (typeof value === "string") {
-    const url = DATA_URL.exec(value);
-    pushText(walk.out, url ? value.slice(url[0].length) : value, url !== null);
+    if (DATA_URL.test(value)) pushInline(walk.out, value);
+    else walk.out.push(value);
     return;
   }
   if (Array.isArray(value)) {
@@ -114,18 +112,16 @@ function collect(value: unknown, walk: { out: string[]; cut: boolean }, depth: n
     "format" in record;
   for (const [key, v] of Object.entries(record)) {
     if (!STRUCTURAL_KEYS.has(key)) walk.out.push(key);
-    if (inline && key === "data" && typeof v === "string") pushText(walk.out, v, true);
+    if (((inline && key === "data") || key === "file_data") && typeof v === "string") pushInline(walk.out, v);
     else collect(v, walk, depth + 1);
   }
 }
 
 const DATA_URL = /^data:[^,]{0,100};base64,/;
 
-function pushText(out: string[], text: string, inline: boolean): void {
-  if (!inline) {
-    out.push(text);
-    return;
-  }
-  const carried = inlineText(text);
+/** An inline payload (bare base64 or a `data:` URL) as `inlineText` reads it. */
+function pushInline(out: string[], payload: string): void {
+  const url = DATA_URL.exec(payload);
+  const carried = inlineText(url ? payload.slice(url[0].length) : payload);
   if (carried !== undefined) out.push(carried);
 }

@@ -57,6 +57,8 @@ Deno.test("readPrompt: inline payloads in every dialect's shape, read for what t
         { type: "input_audio", input_audio: { data: `not audio ${SECRET}`, format: "wav" } },
         { inlineData: { mimeType: "image/png", data: picture } },
         { inlineData: { mimeType: "image/png", data: `raw ${SECRET}` } },
+        { type: "file", file: { filename: "notes.txt", file_data: base64(utf8(`f=${SECRET}`)) } },
+        { type: "file", file: { filename: "scan.pdf", file_data: `data:application/pdf;base64,${picture}` } },
       ],
     }],
   };
@@ -67,6 +69,7 @@ Deno.test("readPrompt: inline payloads in every dialect's shape, read for what t
   assert.ok(text.includes("b=1 c=2"), "a data: URL of text is read decoded");
   assert.ok(text.includes(`not audio ${SECRET}`), "audio data that is not base64 is read as sent");
   assert.ok(text.includes(`raw ${SECRET}`), "Gemini inline data that is not base64 is read as sent");
+  assert.ok(text.includes(`f=${SECRET}`), "an OpenAI file part's base64 text is read decoded");
 });
 
 Deno.test("readPrompt: a body nested deeper than the scanner reads is reported cut", () => {
