@@ -9,8 +9,10 @@
  * string. What a real media file holds is not read: a secret hidden inside a picture on purpose is
  * beyond any text scanner.
  */
-const BASE64 = /^[A-Za-z0-9+/\t\n\r ]*={0,2}[\t\n\r ]*$/;
-const BASE64URL = /^[A-Za-z0-9_\t\n\r -]*={0,2}[\t\n\r ]*$/;
+// Padding may only follow the alphabet (whitespace after each `=`): no character is matched by two
+// quantifiers, so a near-miss of any length fails in linear time.
+const BASE64 = /^[A-Za-z0-9+/\t\n\r ]*(?:=[\t\n\r ]*){0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_\t\n\r -]*(?:=[\t\n\r ]*){0,2}$/;
 /** Base64 characters probed for binary content (3 KiB decoded). */
 const PROBE = 4096;
 

@@ -136,3 +136,15 @@ Deno.test("routePrompt: every wire's body, the Gemini model in its URL, the forw
     "the estimate counts the body only",
   );
 });
+
+Deno.test("inlineText: 1 MiB near-misses of base64 are decided in linear time", () => {
+  const MIB = 1024 * 1024;
+  for (const unit of [" ", "A ", "=", "\n", "AAAA", "A-"]) {
+    const input = unit.repeat(MIB / unit.length) + "!";
+    const started = performance.now();
+    assert.equal(inlineText(input), input);
+    // Generous for a shared CI machine; a quadratic match of this input takes minutes.
+    const ms = performance.now() - started;
+    assert.ok(ms < 1500, `${JSON.stringify(unit)}: ${ms.toFixed(0)} ms`);
+  }
+});
