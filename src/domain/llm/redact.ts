@@ -117,7 +117,7 @@ function spansIn(p: Pending, find: FindSecrets): SecretSpan[] {
  */
 function release(index: number, p: Pending, find: FindSecrets): StreamEvent[] {
   const spans = spansIn(p, find);
-  const tail = /\S*$/.exec(p.text)?.[0].length ?? 0;
+  const tail = trailingRun(p.text);
   let cut = tail > TOKEN_HOLD_LIMIT ? p.text.length - LOOK_BEHIND : p.text.length - tail;
   const pem = p.text.lastIndexOf("-----BEGIN");
   const pemOpen = pem >= 0 && !/-----END[^-\n]*-----/.test(p.text.slice(pem));
@@ -138,6 +138,19 @@ function release(index: number, p: Pending, find: FindSecrets): StreamEvent[] {
   p.context = (p.context + head).slice(-CONTEXT_CHARS);
   return [delta(index, p.kind, redactText(head, find, spans.filter((s) => s.end <= cut)))];
 }
+
+/**
+ * Length of the run of non-whitespace characters (as `\S`) ending `text`, walked backwards: `/\S*$/`
+ * retries from every start, quadratic in a long run that a space and more text follow.
+ */
+function trailingRun(text: string): number {
+  let i = text.length;
+  while (i > 0 && !isSpace(text.charCodeAt(i - 1))) i--;
+  return text.length - i;
+}
+
+const isSpace = (c: number): boolean =>
+  c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
 
 function delta(index: number, kind: Pending["kind"], text: string): StreamEvent {
   switch (kind) {

@@ -131,3 +131,14 @@ Deno.test("redactMessage() and the stream redactor read the model's thinking too
   assert.equal(thought.join(""), "so [REDACTED:aws] it is");
   assert.ok(out.some((e) => e.type === "content_block_delta" && e.delta.type === "signature_delta"));
 });
+
+Deno.test("createStreamRedactor() holds back a long token and releases it in linear time", () => {
+  // A 200,000-character token, then a space and more text, in one delta: finding the held-back run
+  // with a backtracking `/\S*$/` took ~14 s for 160,000 characters (quadratic); walked backwards it is linear.
+  const token = "x".repeat(200_000);
+  const started = performance.now();
+  const { text } = streamed([`${token} y`, "\u00a0z AKIAIOSFODNN7EXAMPLE end"]);
+  const ms = performance.now() - started;
+  assert.equal(text, `${token} y\u00a0z [REDACTED:aws] end`);
+  assert.ok(ms < 1500, `${ms.toFixed(0)} ms`); // generous for a shared machine; quadratic takes minutes
+});
