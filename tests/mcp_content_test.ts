@@ -120,6 +120,19 @@ Deno.test("MCP gateway: governed resources and prompts", async (t) => {
     }]);
   });
 
+  await t.step("a secret in a prompt's name is scanned too: the upstream never hears it", async () => {
+    const before = await fixtureCalls(app.state);
+    admin.traceId = "trace-prompt-name";
+    await assert.rejects(
+      admin.client.getPrompt({ name: "greet-AKIAIOSFODNN7EXAMPLE" }),
+      (error) => governanceError(error, /\[GOVERNANCE\] secret detected: AWS Access Key at tool_input\.name/),
+    );
+    assert.deepEqual(await fixtureCalls(app.state), before);
+    const decided = await rows(app, "trace-prompt-name");
+    assert.deepEqual(decided.map((r) => [r.decision, r.policy]), [["deny", "secret_scan"]]);
+    assert.match(decided[0]!.tool_name ?? "", /^mcp__fixture__prompt:greet-\[REDACTED:/);
+  });
+
   await t.step("a secret in a resource URI is denied and never names an audit row", async () => {
     admin.traceId = "trace-resource-uri";
     await assert.rejects(

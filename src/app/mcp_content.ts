@@ -22,8 +22,8 @@ import { callSignal } from "@shared/call_signal.ts";
 /**
  * MCP resources and prompts, proxied to upstreams that declare them (ARCHITECTURE §5).
  * `resources/read` and `prompts/get` are governed exactly like `tools/call`: one decision row
- * (audited name `mcp__<server>__resource:<uri>` / `mcp__<server>__prompt:<name>`; the URI or the
- * prompt's arguments scanned as the tool input) before the upstream is touched, one execution row,
+ * (audited name `mcp__<server>__resource:<uri>` / `mcp__<server>__prompt:<name>`; the URI, or the
+ * prompt's name and arguments, scanned as the tool input) before the upstream is touched, one execution row,
  * and a redacted result. There is no `isError` result shape for them, so a deny is returned as a
  * reason the edge turns into a JSON-RPC error. Listings write no row and show only what the caller
  * may read (the identity-only stages, as for `tools/list`).
@@ -131,7 +131,7 @@ function decideContent(deps: McpCallDeps, input: McpContentInput, target: Descri
       surface: "mcp",
       event: input.request.method,
       toolName: auditedToolName(server.name, target.own),
-      toolInput: target.input,
+      toolInput: target.scanned,
       entity: mcpEntity(deps.policy.rules, server.name, target.own),
     },
     sessionId: input.sessionId,
@@ -143,7 +143,10 @@ function decideContent(deps: McpCallDeps, input: McpContentInput, target: Descri
 interface Described {
   readonly kind: "resource" | "prompt";
   readonly own: string;
+  /** What the execution row records as the call's arguments. */
   readonly input: Record<string, unknown>;
+  /** Every string the upstream gets: what the chain scans. */
+  readonly scanned: Record<string, unknown>;
   readonly detail: Record<string, string>;
 }
 
@@ -156,12 +159,20 @@ function describe(request: ContentRequest, scan: ScanOptions): Described {
     case "resources/read": {
       const { uri } = request.params;
       const shown = redactDetected(uri, scan);
-      return { kind: "resource", own: resourceOwnName(shown), input: { uri }, detail: { resource: shown } };
+      const input = { uri };
+      return {
+        kind: "resource",
+        own: resourceOwnName(shown),
+        input,
+        scanned: input,
+        detail: { resource: shown },
+      };
     }
     case "prompts/get": {
       const shown = redactDetected(request.params.name, scan);
       const input = { ...request.params.arguments };
-      return { kind: "prompt", own: promptOwnName(shown), input, detail: { prompt: shown } };
+      const scanned = { name: request.params.name, arguments: input };
+      return { kind: "prompt", own: promptOwnName(shown), input, scanned, detail: { prompt: shown } };
     }
     default:
       throw new AppError("request.invalid_body", `${request.method} is not governed content`);
