@@ -211,3 +211,30 @@ Deno.test(`llm prompt coverage (${mode}): a body nested deeper than the scanner 
   assert.equal(s.sent(), 0);
   assert.deepEqual(await lastDecision(s.gw), { decision: "deny", policy: "unscannable" });
 });
+
+Deno.test(`llm prompt coverage (${mode}): a secret typed into the model name names no row`, async () => {
+  await using s = await setup();
+  // `claude-*` is renamed to claude-fake: the provider never sees the caller's name, so the call passes.
+  const model = `claude-${SECRET}`;
+  const ok = await anthropic(s.gw).messages.create({
+    model,
+    max_tokens: 10,
+    messages: [{ role: "user", content: "hello" }],
+  });
+  assert.equal(ok.type, "message");
+  assert.ok(!JSON.stringify(s.fa.requests).includes(SECRET));
+  await s.gw.ctx.llmCalls.flush();
+  const stored = await s.gw.ctx.db.many<{ row: string }>(
+    "select d::text as row from governance_decisions d union all select a::text from ai_requests a",
+  );
+  assert.equal(stored.length, 2);
+  assert.ok(stored.every((r) => r.row.includes("claude-[REDACTED:") && !r.row.includes(SECRET)));
+  await assert.rejects(
+    anthropic(s.gw).messages.create({ model: `gemini-${SECRET}`, max_tokens: 5, messages: [] }),
+    (error: unknown) => {
+      assert.ok(error instanceof Anthropic.NotFoundError);
+      assert.ok(!error.message.includes(SECRET), "the 404 does not echo it either");
+      return true;
+    },
+  );
+});

@@ -148,6 +148,27 @@ Deno.test("MCP gateway: governed tools/list and tools/call through the SDK clien
     },
   );
 
+  await t.step(
+    "a secret typed into an unknown tool's name names no row and reaches no upstream",
+    async () => {
+      admin.traceId = "trace-mcp-secret-name";
+      const result = await admin.client.callTool({ name: "echo_AKIAIOSFODNN7EXAMPLE", arguments: {} });
+      assert.equal(result.isError, true);
+      assert.match(
+        textOf(result),
+        /tool mcp__fixture__echo_\[REDACTED:[a-z0-9-]+\] is not in the pinned catalogue/,
+      );
+      assert.deepEqual(await fixtureCalls(app.state), ["echo"]);
+      const stored = [
+        ...await rows(app, "trace-mcp-secret-name"),
+        ...await executions(app, "trace-mcp-secret-name"),
+      ];
+      assert.equal(stored.length, 2);
+      assert.ok(stored.every((r) => JSON.stringify(r).includes("echo_[REDACTED:")));
+      assert.ok(!JSON.stringify(stored).includes("AKIAIOSFODNN7EXAMPLE"));
+    },
+  );
+
   await t.step("the registry lists servers with the tools the caller may see", async () => {
     const response = await fetch(`${app.url}/api/v1/mcp/registry`, {
       headers: { authorization: `Bearer ${app.adminToken}` },

@@ -26,6 +26,7 @@ import { type CallFacts, finishCall, type RecordDeps } from "./llm_record.ts";
 import { executeCall, type LlmReply } from "./llm_execute.ts";
 import type { LlmRuntime } from "./llm_runtime.ts";
 import { apiKeyPrefix, type GatewayCaller } from "./llm_sessions.ts";
+import { redactDetected } from "./mcp_redact.ts";
 import { createKnownSecrets, type KnownSecrets } from "./vault_resolve.ts";
 
 /**
@@ -99,9 +100,11 @@ interface PreparedCall {
 function prepareCall(deps: LlmCallDeps, input: LlmCallInput): PreparedCall {
   const startedAt = performance.now();
   const request = parseCallerRequest(input);
+  // The caller's model name names the audit and cost rows: a secret typed into it is redacted there.
+  const shownModel = redactDetected(request.model, deps.egressScan);
   const route = resolveRoute(deps.runtime.table, request.model);
   if (!route) {
-    throw new AppError("llm.model_not_found", `model ${request.model} is not available on this gateway`);
+    throw new AppError("llm.model_not_found", `model ${shownModel} is not available on this gateway`);
   }
   const known = createKnownSecrets();
   const knownKeys: Secret[] = [];
@@ -116,7 +119,7 @@ function prepareCall(deps: LlmCallDeps, input: LlmCallInput): PreparedCall {
   const facts: CallFacts = {
     principal: input.caller.principal,
     sessionId: input.caller.sessionId,
-    requestedModel: request.model,
+    requestedModel: shownModel,
     routeId: route.routeId,
     dialect: input.dialect,
     stream: request.stream === true,
@@ -150,7 +153,7 @@ function governedCall(call: PreparedCall, input: LlmCallInput) {
     target: {
       surface: "llm" as const,
       event: EVENTS[input.dialect],
-      toolName: `llm:${call.request.model}`,
+      toolName: `llm:${call.facts.requestedModel}`,
       prompt: call.prompt,
       entity: `gateway_route:${call.route.routeId}`,
       charge: {
@@ -163,7 +166,7 @@ function governedCall(call: PreparedCall, input: LlmCallInput) {
     sessionId,
     traceId: input.traceId,
     targetDetail: {
-      model: call.request.model,
+      model: call.facts.requestedModel,
       route: call.route.routeId,
       provider: primary.provider.name,
       estimate_micros: call.estimateMicros,

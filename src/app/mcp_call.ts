@@ -10,7 +10,7 @@ import type { Secret } from "@shared/secret.ts";
 import { decide, type DecideDeps, type Verdict } from "./govern.ts";
 import type { McpHub } from "./mcp_hub.ts";
 import { mcpEntity } from "./mcp_policy.ts";
-import { redactToolResult } from "./mcp_redact.ts";
+import { redactDetected, redactToolResult } from "./mcp_redact.ts";
 import type { McpSecretSource } from "./mcp_secrets.ts";
 import {
   type CallOptions,
@@ -59,29 +59,37 @@ export async function callGovernedTool(deps: McpCallDeps, input: McpCallInput): 
   const prepared = await prepare(deps, input, known);
   const catalog = await deps.hub.catalog(server.name, CALL_CATALOG_MAX_AGE_MS, prepared.env)
     .catch(() => deps.hub.cachedCatalog(server.name));
+  const listed = catalog?.tools.find((t) => t.name === tool);
+  // A name the upstream does not list is the caller's own text: a secret typed into it names no row.
+  const shown = listed ? tool : redactDetected(tool, deps.egressScan);
   const outcome = await decide(deps, {
     principal: input.principal,
     target: {
       surface: "mcp",
       event: "tools/call",
-      toolName: auditedToolName(server.name, tool),
+      toolName: auditedToolName(server.name, shown),
       toolInput: input.args,
       entity: mcpEntity(deps.policy.rules, server.name, tool),
     },
     sessionId: input.sessionId,
     traceId: input.traceId,
-    targetDetail: { server: server.name, tool },
+    targetDetail: { server: server.name, tool: shown },
   }, prepared.preset);
   const record = (status: ExecutionStatus, error: string | null, output?: unknown) =>
-    recordExecution(deps, input, { status, error, output, decisionId: outcome.decisionId, started });
+    recordExecution(deps, { ...input, tool: shown }, {
+      status,
+      error,
+      output,
+      decisionId: outcome.decisionId,
+      started,
+    });
   if (outcome.decision === "deny") {
     record("denied", `denied by ${outcome.policy}`);
     return toolError(`[GOVERNANCE] ${outcome.reason ?? outcome.policy}`);
   }
-  const listed = catalog?.tools.find((t) => t.name === tool);
   if (catalog && !listed) {
     record("failed", "tool not offered by the upstream");
-    return toolError(`tool ${tool} is not offered by MCP server ${server.name} right now`);
+    return toolError(`tool ${shown} is not offered by MCP server ${server.name} right now`);
   }
   const invalid = listed ? deps.hub.validators.check(listed, input.args) : undefined;
   if (invalid !== undefined) {
