@@ -252,12 +252,21 @@ export function createScanner(options: ScanOptions): Scanner {
   };
 }
 
-/** `createScanner(options).scanJson(value)`: for one-off calls (a `Scanner` reuses its setup). */
-export function scanJson(value: unknown, options: ScanOptions): ScanResult {
-  return createScanner(options).scanJson(value);
+/** Scanners of the options objects in use (a deployment passes the same object call after call). */
+const scanners = new WeakMap<ScanOptions, Scanner>();
+
+function scannerFor(options: ScanOptions): Scanner {
+  let scanner = scanners.get(options);
+  if (!scanner) scanners.set(options, scanner = createScanner(options));
+  return scanner;
 }
 
-/** `createScanner(options).scanText(text, path)`. */
+/** `createScanner(options).scanJson(value)`, the scanner kept for as long as `options` lives. */
+export function scanJson(value: unknown, options: ScanOptions): ScanResult {
+  return scannerFor(options).scanJson(value);
+}
+
+/** `createScanner(options).scanText(text, path)`, likewise. */
 export function scanText(text: string, path: string, options: ScanOptions): ScanResult {
-  return createScanner(options).scanText(text, path);
+  return scannerFor(options).scanText(text, path);
 }
