@@ -85,7 +85,7 @@ const ODD: unknown[] = [
   [],
   {},
   [null],
-  { "__proto__": 1 },
+  JSON.parse('{"__proto__": {"polluted": true}}'), // an own `__proto__` key, as a client can send one
   "a".repeat(5000),
   2 ** 53,
   -(2 ** 31),
@@ -176,4 +176,5 @@ Deno.test(`llm malformed input (${mode}): mutated bodies get a success or a 4xx 
     for (const fake of [fa, fo, fg]) await fake[Symbol.asyncDispose]();
   }
   assert.ok((statuses.get(200) ?? 0) > 20 && (statuses.get(400) ?? 0) > 20, JSON.stringify([...statuses]));
+  assert.equal(({} as Record<string, unknown>)["polluted"], undefined, "no body reached Object.prototype");
 });
