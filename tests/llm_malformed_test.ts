@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type Gateway, openGateway } from "./_fixtures/fake_gateway.ts";
 import { startFakeProvider } from "./_fixtures/fake_provider.ts";
+import { seeded } from "@domain/audit/test_values.ts";
 import { testDbMode } from "./support/db.ts";
 
 /**
@@ -10,18 +11,6 @@ import { testDbMode } from "./support/db.ts";
  * the caller's own dialect.
  */
 const mode = testDbMode();
-
-/** mulberry32: a small seeded generator, so a failure replays. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: Record<string, unknown> = {
   "/v1/messages": {
@@ -149,7 +138,7 @@ Deno.test(`llm malformed input (${mode}): mutated bodies get a success or a 4xx 
   });
   const statuses = new Map<number, number>();
   try {
-    const random = rng(20261201);
+    const random = seeded(20261201);
     const paths = Object.keys(SEEDS);
     for (let i = 0; i < 160; i++) {
       const path = paths[i % paths.length]!;

@@ -3,6 +3,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { type Gateway, openGateway } from "./_fixtures/fake_gateway.ts";
 import { type FakeProvider, startFakeProvider } from "./_fixtures/fake_provider.ts";
+import { pngBytes } from "@domain/llm/test_values.ts";
 import { testDbMode } from "./support/db.ts";
 
 /**
@@ -14,14 +15,7 @@ const mode = testDbMode();
 const SECRET = "AKIAIOSFODNN7EXAMPLF";
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-/** A PNG signature and IHDR chunk, then pseudo-random bytes. */
-function pngBase64(size: number): string {
-  const bytes = new Uint8Array(size);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  let s = 11;
-  for (let i = 16; i < size; i++) bytes[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
-  return bytes.toBase64();
-}
+const pngBase64 = (size: number) => pngBytes(size).toBase64();
 
 interface Setup extends AsyncDisposable {
   readonly gw: Gateway;

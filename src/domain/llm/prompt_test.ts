@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { inlineText } from "./inline_data.ts";
+import { pngBytes } from "./test_values.ts";
 import { parseAnthropicRequest } from "./anthropic_request.ts";
 import { parseGeminiRequest } from "./gemini_request.ts";
 import { MAX_DEPTH, readPrompt, routePrompt } from "./prompt.ts";
@@ -10,17 +11,8 @@ const SECRET = "AKIAIOSFODNN7EXAMPLF";
 const base64 = (bytes: Uint8Array) => bytes.toBase64();
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-/** A PNG's signature and IHDR chunk, then pseudo-random bytes (what compressed image data looks like). */
-function png(size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  let s = 7;
-  for (let i = 16; i < size; i++) bytes[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
-  return bytes;
-}
-
 Deno.test("inlineText: media files are skipped, base64 text decoded, anything else read as sent", () => {
-  assert.equal(inlineText(base64(png(20_000))), undefined);
+  assert.equal(inlineText(base64(pngBytes(20_000))), undefined);
   assert.equal(inlineText(base64(utf8(`AWS_KEY=${SECRET}\n`))), `AWS_KEY=${SECRET}\n`);
   const long = `# settings\n${"x = 1\n".repeat(2_000)}key = ${SECRET}\n`;
   assert.equal(inlineText(base64(utf8(long))), long, "text beyond the probed head is decoded too");
@@ -35,14 +27,14 @@ Deno.test("inlineText: media files are skipped, base64 text decoded, anything el
   const zip = base64(Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]));
   assert.equal(inlineText(zip), zip, "an archive is not a media file a provider takes");
   for (const head of [[0xff, 0xd8, 0xff, 0xe0], [0x25, 0x50, 0x44, 0x46, 0x2d], [0xff, 0xfb, 0x90, 0x64]]) {
-    assert.equal(inlineText(base64(Uint8Array.from([...head, ...png(64).subarray(16)]))), undefined);
+    assert.equal(inlineText(base64(Uint8Array.from([...head, ...pngBytes(64).subarray(16)]))), undefined);
   }
-  const mp4 = Uint8Array.from([0, 0, 0, 0x18, ...utf8("ftypmp42"), ...png(64).subarray(16)]);
+  const mp4 = Uint8Array.from([0, 0, 0, 0x18, ...utf8("ftypmp42"), ...pngBytes(64).subarray(16)]);
   assert.equal(inlineText(base64(mp4)), undefined);
 });
 
 Deno.test("readPrompt: inline payloads in every dialect's shape, read for what they carry", () => {
-  const picture = base64(png(4_000));
+  const picture = base64(pngBytes(4_000));
   const body = {
     messages: [{
       role: "user",
