@@ -142,12 +142,14 @@ Deno.test(`llm recorder (${mode}): an oversize body is refused in the caller's d
   await admin.body?.cancel();
 });
 
-Deno.test(`llm recorder (${mode}): queued rows are group-committed, and disposing writes what is still queued`, async () => {
+Deno.test(`llm recorder (${mode}): queued rows are group-committed, a full batch at once, and disposing writes what is still queued`, async () => {
   await using db = await openTestDb();
   const recorder = createCallRecorder({ db, log: silentLogger }, { lingerMs: 60_000, maxBatch: 7 });
   const row = (i: number) => aiRequestRow(i, i, `t${i}`);
-  for (let i = 1; i <= 20; i++) recorder.record({ row: row(i), settle: null });
-  assert.equal(recorder.depth(), 20, "nothing written before the linger ends");
+  for (let i = 1; i <= 6; i++) recorder.record({ row: row(i), settle: null });
+  assert.equal(recorder.depth(), 6, "nothing written before the linger ends");
+  for (let i = 7; i <= 20; i++) recorder.record({ row: row(i), settle: null });
+  assert.equal(recorder.depth(), 13, "a full batch goes at once");
   await recorder[Symbol.asyncDispose]();
   assert.equal(recorder.depth(), 0);
   const written = await db.one<{ n: number; cost: number; events: number }>(

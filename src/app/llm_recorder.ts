@@ -7,11 +7,12 @@ import {
 import type { Queryable } from "@infra/db/db.ts";
 import { describeError } from "@shared/errors.ts";
 import type { Logger } from "@shared/logger.ts";
+import { createLingerQueue } from "@shared/linger_queue.ts";
 
 /**
  * Writes the end of every `/v1` call off the latency path: the budget settlement (only for a call
- * that reserved) and the `ai_requests` row, group-committed — everything queued while a batch is
- * written goes in the next one, as one multi-row statement. `flush()` waits until everything
+ * that reserved) and the `ai_requests` row, group-committed (shared/linger_queue.ts: the calls of one
+ * linger go in one batch, written as one multi-row statement). `flush()` waits until everything
  * queued so far is written; disposing flushes, so a graceful shutdown (HTTP drained first, then the
  * context) loses no finished call. A failed batch is retried row by row; what still fails is logged
  * (never thrown: the caller already has its answer). A crash loses at most the queue (≤ `lingerMs`
@@ -53,68 +54,22 @@ export interface RecorderOptions {
 }
 
 export function createCallRecorder(deps: RecorderDeps, options: RecorderOptions = {}): CallRecorder {
-  const q: QueueState = {
-    deps,
+  const queue = createLingerQueue<Queued>({
     lingerMs: options.lingerMs ?? 20,
     maxBatch: options.maxBatch ?? 256,
-    queue: [],
-    timer: undefined,
-    running: undefined,
-    closed: false,
-  };
+    write: (batch) => writeBatch(deps, batch),
+    onError: (error) => deps.log.error("llm.record_failed", { error: describeError(error) }),
+  });
   return {
     record: (call) => {
       const settle = call.settle === null ? [] : deps.route ? deps.route(call.settle) : [call.settle];
-      q.queue.push({ row: call.row, traceId: call.row.traceId, settle });
-      schedule(q);
+      queue.push({ row: call.row, traceId: call.row.traceId, settle });
     },
-    settle: (settlement) => {
-      q.queue.push({ row: null, traceId: null, settle: [settlement] });
-      schedule(q);
-    },
-    flush: () => flush(q),
-    depth: () => q.queue.length,
-    [Symbol.asyncDispose]: async () => {
-      q.closed = true;
-      await flush(q);
-    },
+    settle: (settlement) => queue.push({ row: null, traceId: null, settle: [settlement] }),
+    flush: () => queue.flush(),
+    depth: () => queue.depth(),
+    [Symbol.asyncDispose]: () => queue[Symbol.asyncDispose](),
   };
-}
-
-interface QueueState {
-  readonly deps: RecorderDeps;
-  readonly lingerMs: number;
-  readonly maxBatch: number;
-  readonly queue: Queued[];
-  timer: ReturnType<typeof setTimeout> | undefined;
-  running: Promise<void> | undefined;
-  /** Disposed: no more lingering, every record is written at once. */
-  closed: boolean;
-}
-
-function schedule(q: QueueState): void {
-  if (q.running || q.timer !== undefined) return;
-  if (q.closed) start(q);
-  else q.timer = setTimeout(() => start(q), q.lingerMs);
-}
-
-function start(q: QueueState): void {
-  if (q.timer !== undefined) clearTimeout(q.timer);
-  q.timer = undefined;
-  if (q.running) return;
-  q.running = (async () => {
-    while (q.queue.length > 0) await writeBatch(q.deps, q.queue.splice(0, q.maxBatch));
-  })().finally(() => {
-    q.running = undefined;
-    if (q.queue.length > 0) schedule(q);
-  });
-}
-
-async function flush(q: QueueState): Promise<void> {
-  while (q.running || q.queue.length > 0) {
-    if (!q.running) start(q);
-    await q.running;
-  }
 }
 
 const RETRIES = 3;

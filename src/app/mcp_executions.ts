@@ -2,11 +2,12 @@ import { insertExecutions, type ToolExecution } from "@domain/mcp/mod.ts";
 import type { Queryable } from "@infra/db/db.ts";
 import { describeError } from "@shared/errors.ts";
 import type { Logger } from "@shared/logger.ts";
+import { createLingerQueue } from "@shared/linger_queue.ts";
 
 /**
  * Writes `mcp_tool_executions` rows off the latency path (issue 5 overhead): a call's answer does
- * not wait for its execution row. Rows are group-committed: everything queued while a batch is
- * written goes in the next one, as one multi-row statement. `flush()` waits until everything
+ * not wait for its execution row. Rows are group-committed (shared/linger_queue.ts: the rows of
+ * one linger go in one batch, written as one multi-row statement). `flush()` waits until everything
  * queued so far is written; disposing flushes, so a graceful shutdown (HTTP drained first, then the
  * context) loses no row of a call that was answered. A failed batch is retried row by row; what
  * still fails is logged (never thrown: the caller already has its answer). A crash loses at most
@@ -35,48 +36,17 @@ export function createExecutionRecorder(
   deps: ExecutionRecorderDeps,
   options: ExecutionRecorderOptions = {},
 ): ExecutionRecorder {
-  const lingerMs = options.lingerMs ?? 20;
-  const maxBatch = options.maxBatch ?? 256;
-  const queue: ToolExecution[] = [];
-  const state: {
-    timer: ReturnType<typeof setTimeout> | undefined;
-    running: Promise<void> | undefined;
-    closed: boolean;
-  } = { timer: undefined, running: undefined, closed: false };
-  const drain = async () => {
-    while (queue.length > 0) await writeBatch(deps, queue.splice(0, maxBatch));
-  };
-  const start = () => {
-    clearTimeout(state.timer);
-    state.timer = undefined;
-    if (state.running) return;
-    state.running = drain().finally(() => {
-      state.running = undefined;
-      if (queue.length > 0) schedule();
-    });
-  };
-  const schedule = () => {
-    if (state.running || state.timer !== undefined) return;
-    if (state.closed) start();
-    else state.timer = setTimeout(start, lingerMs);
-  };
-  const flush = async () => {
-    while (state.running || queue.length > 0) {
-      if (!state.running) start();
-      await state.running;
-    }
-  };
+  const queue = createLingerQueue<ToolExecution>({
+    lingerMs: options.lingerMs ?? 20,
+    maxBatch: options.maxBatch ?? 256,
+    write: (batch) => writeBatch(deps, batch),
+    onError: (error) => deps.log.error("mcp.execution_record_failed", { error: describeError(error) }),
+  });
   return {
-    record: (row) => {
-      queue.push(row);
-      schedule();
-    },
-    flush,
-    depth: () => queue.length,
-    [Symbol.asyncDispose]: async () => {
-      state.closed = true;
-      await flush();
-    },
+    record: (row) => queue.push(row),
+    flush: () => queue.flush(),
+    depth: () => queue.depth(),
+    [Symbol.asyncDispose]: () => queue[Symbol.asyncDispose](),
   };
 }
 
