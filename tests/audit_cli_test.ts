@@ -207,6 +207,7 @@ Deno.test(`infra logs (${mode}): audit filters and trace show`, async () => {
   assert.deepEqual((await list("--since", "150s")).items.map((i) => i["seq"]), [14, 13, 12]);
   assert.equal((await cli(app, ["infra", "logs", "audit", "--since", "yesterday"])).code, 2);
 
+  await app.ctx.audit.publishEvents(); // a decision's event follows its commit within 20 ms
   const trace = await cli(app, ["infra", "logs", "trace", "show", "trace_7"]);
   const shown = JSON.parse(trace.stdout);
   assert.equal(shown.trace_id, "trace_7");

@@ -48,6 +48,7 @@ Deno.test(`AuditWriter (${mode}) chains 10,000 concurrent appends gap-free in ba
   assert.ok(batches >= 20 && batches <= 200, `batches: ${batches}`);
   assert.equal(w.writer.depth(), 0);
 
+  await w.writer.publishEvents();
   const checkpoints = await db.many<{ seq: number }>("select seq from audit_checkpoints order by seq");
   assert.deepEqual(checkpoints.map((c) => c.seq), Array.from({ length: 10 }, (_, i) => (i + 1) * 1000));
   const events = await db.one<{ n: number; breaches: number }>(
@@ -85,6 +86,7 @@ Deno.test(`AuditWriter (${mode}) emits governance.breach for a secret_scan deny,
     });
     const [a, b] = await Promise.all([w.writer.append(decision(2)), w.writer.append(breach)]);
     assert.deepEqual([a.seq, b.seq], [1, 2]);
+    await w.writer.publishEvents();
     const rows = await db.many<{ id: number; kind: string; payload: Record<string, unknown> }>(
       "select id, kind, payload from event_feed order by id",
     );

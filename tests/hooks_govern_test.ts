@@ -90,6 +90,7 @@ Deno.test(`hooks (${mode}): a secret in tool input is denied and never stored, l
   assert.ok(!text.includes(AWS_KEY));
   const [row] = await auditRows(t);
   assert.equal(row!.policy, "secret_scan");
+  await t.ctx.audit.publishEvents();
   const everything = JSON.stringify(await t.ctx.db.many("select * from governance_decisions")) +
     JSON.stringify(await t.ctx.db.many("select * from event_outbox"));
   assert.ok(!everything.includes(AWS_KEY), "the key must not reach the audit trail or the outbox");

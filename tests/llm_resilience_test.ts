@@ -225,6 +225,7 @@ providers:
   }
   assert.ok(pieces > 3, `streamed in ${pieces} pieces`);
   await gw.ctx.llmCalls.flush();
+  await gw.ctx.audit.publishEvents();
   const logged = JSON.stringify(await gw.ctx.db.many("select * from ai_requests"));
   assert.ok(!logged.includes(PROVIDER_KEY) && !logged.includes(AWS_KEY));
   const events = JSON.stringify(await gw.ctx.db.many("select payload from event_outbox"));

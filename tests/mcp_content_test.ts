@@ -167,6 +167,7 @@ Deno.test("MCP gateway: governed resources and prompts", async (t) => {
   await t.step("the injected value appears in no log line, audit row, execution row or event", async () => {
     assert.ok(!app.logs.some((line) => line.includes(CANARY)), "log lines");
     await app.ctx.mcp.executions.flush();
+    await app.ctx.audit.publishEvents();
     for (const table of ["governance_decisions", "mcp_tool_executions", "event_outbox"]) {
       const all = await app.ctx.db.many<{ row: string }>(`select t::text as row from ${table} t`);
       assert.ok(!all.some((r) => r.row.includes(CANARY)), table);

@@ -98,6 +98,7 @@ Deno.test("MCP gateway: one stdio child per owner of a per-user secret, stopped 
 
   await t.step("no owner's value appears in a log line, audit row, execution row or event", async () => {
     await app.ctx.mcp.executions.flush();
+    await app.ctx.audit.publishEvents();
     for (const canary of [ORG, ALICE, BOB]) {
       assert.ok(!app.logs.some((line) => line.includes(canary)), "log lines");
       for (const table of ["governance_decisions", "mcp_tool_executions", "event_outbox"]) {

@@ -67,6 +67,7 @@ Deno.test("a stdio upstream receives its vault secret; the model-facing result a
       assert.ok(app.logs.length > 0, "logs were captured");
       assert.ok(!app.logs.some((line) => line.includes(CANARY)), "log lines");
       await app.ctx.mcp.executions.flush();
+      await app.ctx.audit.publishEvents();
       for (const table of ["governance_decisions", "mcp_tool_executions", "event_outbox", "mcp_sessions"]) {
         const rows = await app.ctx.db.many<{ row: string }>(`select t::text as row from ${table} t`);
         assert.ok(rows.length > 0, `${table} has rows`);

@@ -5,7 +5,8 @@
  * gap-free across processes; `row_hash = sha256(canonical row || prev_hash)` links every row to
  * the one before; triggers refuse UPDATE/DELETE/TRUNCATE; Ed25519 checkpoints every 1,000 rows or
  * 60 s sign `seq|row_hash`. A decision is acknowledged only once durable — committed, or fsync'd
- * to the local journal while PostgreSQL is unreachable — and is never dropped.
+ * to the local journal while PostgreSQL is unreachable — and is never dropped. Its outbox event
+ * follows its commit within the writer's publish delay (`audit_event_cursor`: none is skipped).
  *
  * Entry points: `openAuditWriter` (the process's `AuditSink`), `verifyStoredChain`,
  * `exportBundle` / `verifyBundle`, `listDecisions` / `readTrace`.

@@ -20,8 +20,8 @@ import type { NewDecisionRecord } from "./record.ts";
 /**
  * The single sequencer. Each batch is one transaction that takes a transaction-scoped advisory lock
  * (so every writer of every process on this database takes turns), reads the chain head, chains the
- * batch after it, inserts it with one multi-row INSERT that also writes one outbox event and one
- * NOTIFY per decision, and signs the checkpoints that fall due — all or nothing.
+ * batch after it, inserts it with one multi-row INSERT, and signs the checkpoints that fall due —
+ * all or nothing. The decisions' outbox events follow the commit (event_publisher.ts).
  *
  * Two ways to run it: `appendChained` (the full path: BEGIN, lock + chain state, INSERT, checkpoints,
  * COMMIT) and `appendAfter` (one round trip: a writer that knows the head it last committed chains

@@ -18,7 +18,7 @@ import {
 } from "./sequencer.ts";
 import type { ChainedDecision } from "./chain.ts";
 import { withDeadline } from "./deadline.ts";
-import { EventNudge } from "./event_nudge.ts";
+import { EventPublisher } from "./event_publisher.ts";
 
 /**
  * The process's one audit writer (group commit, ARCHITECTURE §9). Appends queue up; one flush runs
@@ -46,8 +46,8 @@ export interface AuditWriterOptions {
   readonly retryMaxMs?: number;
   /** How often to look for an idle tail that needs a time-based checkpoint; 0 turns it off. */
   readonly checkpointTickMs?: number;
-  /** The longest a committed decision waits before `sp_events` listeners are nudged (event_nudge.ts). */
-  readonly eventNudgeMs?: number;
+  /** The longest a committed decision waits for its outbox event and the listeners' nudge (event_publisher.ts). */
+  readonly eventPublishMs?: number;
 }
 
 interface Pending {
@@ -81,7 +81,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
   readonly #timeoutMs: number;
   readonly #retry: { readonly initial: number; readonly max: number };
   readonly #timer: number | undefined;
-  readonly #nudge: EventNudge;
+  readonly #events: EventPublisher;
   #queue: Pending[] = [];
   #inFlight = 0;
   #running: Promise<void> | undefined;
@@ -98,7 +98,8 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     this.#seq = { db: options.db, signer: options.signer, clock: options.clock, policy };
     this.#journal = journal;
     this.#log = options.log;
-    this.#nudge = new EventNudge(options.db, options.log, options.eventNudgeMs ?? 20);
+    this.#events = new EventPublisher(options.db, options.log, options.eventPublishMs ?? 20);
+    this.#events.nudge(); // decisions a crashed or stopped writer left without their events
     this.#maxBatch = options.maxBatch ?? 500;
     this.#timeoutMs = options.batchTimeoutMs ?? 10_000;
     this.#retry = { initial: options.retryInitialMs ?? 250, max: options.retryMaxMs ?? 5_000 };
@@ -127,6 +128,11 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
   /** Decisions accepted but not yet durable (queued or in the batch being written). */
   depth(): number {
     return this.#queue.length + this.#inFlight;
+  }
+
+  /** Gives every decision committed so far its outbox event now instead of within the delay. */
+  publishEvents(): Promise<void> {
+    return this.#events.publish();
   }
 
   /** Bytes waiting in this process's journal. */
@@ -158,7 +164,8 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     this.#wake?.();
     await this.#recovery;
     if (this.#journaling) await this.#replayOnce().catch(() => false);
-    await this.#nudge[Symbol.asyncDispose]();
+    if (this.#journaling) this.#events.stop();
+    else await this.#events[Symbol.asyncDispose]();
     await this.#journal[Symbol.asyncDispose]();
   }
 
@@ -193,7 +200,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     if (!this.#journaling) {
       try {
         const rows = await withDeadline(this.#append(records), this.#timeoutMs);
-        this.#nudge.nudge();
+        this.#events.nudge();
         batch.forEach((p, i) => p.resolve({ seq: rows[i]!.seq, durable: "database" }));
         return;
       } catch (error) {
@@ -263,7 +270,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
       insert: async (records) => {
         this.#chain = undefined;
         const done = await withDeadline(appendChained(this.#seq, records, { dedupe: true }), this.#timeoutMs);
-        this.#nudge.nudge();
+        this.#events.nudge();
         return done.rows;
       },
     });

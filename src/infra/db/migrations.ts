@@ -14,6 +14,7 @@ import m0013 from "@sql/migrations/0013_lean_reservation.sql" with { type: "text
 import m0014 from "@sql/migrations/0014_rate_limit_lease.sql" with { type: "text" };
 import m0015 from "@sql/migrations/0015_budget_lease.sql" with { type: "text" };
 import m0016 from "@sql/migrations/0016_audit_event_nudge.sql" with { type: "text" };
+import m0017 from "@sql/migrations/0017_decision_events_published.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: "0014_rate_limit_lease", sql: m0014 },
   { version: 15, name: "0015_budget_lease", sql: m0015 },
   { version: 16, name: "0016_audit_event_nudge", sql: m0016 },
+  { version: 17, name: "0017_decision_events_published", sql: m0017 },
 ];
