@@ -103,8 +103,8 @@ export function auditSection(r: AllResults): string {
   ]);
   return `## audit: the group-commit writer alone
 
-Sustained (256 concurrent appenders, each appending as soon as its last decision is durable; hash chain and
-outbox event per row, one coalesced NOTIFY per 20 ms):
+Sustained (256 concurrent appenders, each appending as soon as its last decision is durable; hash chain per
+row; the rows' outbox events published after their commits, one statement with its NOTIFY per 20 ms):
 
 ${
     table([
