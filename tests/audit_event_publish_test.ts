@@ -3,6 +3,7 @@ import { appendChained } from "@domain/audit/sequencer.ts";
 import { DEFAULT_CHECKPOINT_POLICY } from "@domain/audit/mod.ts";
 import { normalizeDecision } from "@domain/audit/normalize.ts";
 import { systemClock } from "@shared/clock.ts";
+import { silentLogger } from "@shared/logger.ts";
 import { decision, newAuditKey, openTestWriter } from "./support/audit.ts";
 import { openTestDb, testDbMode } from "./support/db.ts";
 import type { Db } from "@infra/db/db.ts";
@@ -100,4 +101,26 @@ Deno.test(`AuditWriter (${mode}) publishes what another writer left unpublished,
     "select last_seq::int8 as last_seq from audit_event_cursor",
   );
   assert.equal(cursor.last_seq, 30);
+});
+
+Deno.test(`AuditWriter (${mode}) retries a failed publish on its own, and says so in the log`, async () => {
+  await using db = await openTestDb();
+  let failures = 2;
+  const flaky: Db = {
+    ...db,
+    one: (text, params) =>
+      text.includes("sp_audit_publish") && failures-- > 0
+        ? Promise.reject(new Error("connection reset"))
+        : db.one(text, params),
+  };
+  const warnings: string[] = [];
+  const log = { ...silentLogger, warn: (event: string) => void warnings.push(event) };
+  await using w = await openTestWriter(flaky, { checkpointTickMs: 0, eventPublishMs: 20, log });
+  await w.writer.append(decision(1));
+  await until(() => warnings.length === 2, 5_000);
+  assert.deepEqual(warnings, ["audit.event_publish_failed", "audit.event_publish_failed"]);
+  assert.deepEqual(await outbox(db), [], "nothing published yet");
+  await until(() => failures < 0, 5_000); // the second retry comes ~2 s after the first failure
+  await w.writer.publishEvents();
+  assert.deepEqual((await outbox(db)).map((e) => e.seq), [1]);
 });

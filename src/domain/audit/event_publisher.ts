@@ -8,7 +8,8 @@ import { withDeadline } from "./deadline.ts";
 const PUBLISH_TIMEOUT_MS = 3_000;
 /** Decisions per statement; a backlog (after an outage or a restore) takes several in a row. */
 const PUBLISH_MAX = 1_000;
-const RETRY_MS = 1_000;
+/** After a failed publish, the next try: one second, doubling to half a minute while it keeps failing. */
+const RETRY_MS = { initial: 1_000, max: 30_000 } as const;
 
 /**
  * Gives committed decisions their outbox events and tells `sp_events` listeners (SSE feeds, other
@@ -18,7 +19,7 @@ const RETRY_MS = 1_000;
  * derived data, so it now follows the commit by at most `delayMs` plus one round trip. Nothing is
  * lost: the database's cursor names the last decision with an event, any process's publish covers
  * every decision after it (a crashed writer's included), and the writer publishes at start and on
- * its way out. A failed publish is logged and retried after a second.
+ * its way out. A failed publish is logged and retried (after 1 s, doubling up to 30 s).
  */
 export class EventPublisher implements AsyncDisposable {
   readonly #db: Queryable;
@@ -27,6 +28,7 @@ export class EventPublisher implements AsyncDisposable {
   #timer: number | undefined;
   #publishing: Promise<void> = Promise.resolve();
   #closed = false;
+  #retryMs: number = RETRY_MS.initial;
 
   constructor(db: Queryable, log: Logger, delayMs: number) {
     this.#db = db;
@@ -80,11 +82,16 @@ export class EventPublisher implements AsyncDisposable {
           this.#db.one<{ published: number }>(publishSql, [PUBLISH_MAX]),
           PUBLISH_TIMEOUT_MS,
         );
+        this.#retryMs = RETRY_MS.initial;
         if (published < PUBLISH_MAX) return;
       }
     } catch (error) {
-      this.#log.warn("audit.event_publish_failed", { retry_in_ms: RETRY_MS, error: describeError(error) });
-      this.#arm(RETRY_MS);
+      this.#log.warn("audit.event_publish_failed", {
+        retry_in_ms: this.#retryMs,
+        error: describeError(error),
+      });
+      this.#arm(this.#retryMs);
+      this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MS.max);
     }
   }
 }
