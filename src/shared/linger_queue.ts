@@ -7,9 +7,9 @@
  * this process (twice the statements for the same rows). Only a full queue or a closed one is
  * written without lingering.
  *
- * `flush()` waits until everything queued so far is written; disposing flushes. `write` must not
- * throw for rows it gave up on (it logs them): a rejected write is logged by the caller's `onError`
- * and the queue carries on.
+ * `flush()` waits until everything queued so far is written; disposing flushes. `write` deals with
+ * its own failures (retries, logging the rows it gives up on); a write that still rejects goes to
+ * `onError` and the queue carries on.
  */
 export interface LingerQueue<T> extends AsyncDisposable {
   push(item: T): void;
