@@ -2,8 +2,9 @@
  * Not part of `deno task bench`: what each piece of a decision's durable row costs PostgreSQL. One-row
  * `sp_audit_append` calls paced 2 ms apart (the llm suite's 500 req/s, where every call pays its own
  * round trip), measured as database CPU per append, against a plain INSERT of the same JSON into a
- * table with a key only (the llm suite's `proxy-floor-write`), and with parts of the schema removed in a
- * scratch database (outbox row, each index) to price them.
+ * table with a key only (the llm suite's `proxy-floor-write`), and with each index removed in turn in a
+ * scratch database to price it (the outbox event left the append in migration 0017:
+ * proto_append_strip.ts prices it).
  *
  * Usage: deno run -A tests/bench/proto_audit_cost.ts [appends per variant]
  */
@@ -14,8 +15,6 @@ if (import.meta.main) {
   const { db, measure, plain, shipped } = bench;
   const steps: [string, string | undefined][] = [
     ["as shipped", undefined],
-    ["without the outbox trace index", "drop index event_outbox_trace_idx"],
-    ["without the outbox pending index", "drop index event_outbox_pending_idx"],
     ["without decisions' trace index", "drop index governance_decisions_trace_idx"],
     ["without decisions' user index", "drop index governance_decisions_user_idx"],
     ["without decisions' session index", "drop index governance_decisions_session_idx"],
