@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { AppError, describeError } from "@shared/errors.ts";
 import type { AppContext } from "@app/context.ts";
 import { signingKeyDeps } from "@app/setup.ts";
 import { authDepsOf } from "@app/authenticate.ts";
 import { requireAuth } from "./auth.ts";
 import type { HttpEnv } from "./env.ts";
+import { declaredBodyLimit } from "./body_limit.ts";
 import { asAppError, problemResponse } from "./problem.ts";
 import { requestContext } from "./request_context.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -23,7 +23,7 @@ export function createHttpApp(ctx: AppContext): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const limit = ctx.config.server.bodyLimitBytes;
   app.use("*", requestContext({ metrics: ctx.metrics, log: ctx.log }));
-  const limiter = bodyLimit({
+  const limiter = declaredBodyLimit<HttpEnv>({
     maxSize: limit,
     onError: (c) =>
       problemResponse(c, new AppError("request.too_large", `request body exceeds ${limit} bytes`)),

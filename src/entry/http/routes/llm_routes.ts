@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppContext } from "@app/context.ts";
 import { type AuthDeps, authenticate, type Credentials } from "@app/authenticate.ts";
 import { type LlmCallDeps, serveLlmCall } from "@app/llm_call.ts";
@@ -9,6 +8,7 @@ import { authenticateGatewayCaller, type GatewayAuthDeps, mintGatewaySession } f
 import { isApiKeyText } from "@domain/identity/mod.ts";
 import { type Dialect, parseJsonBody } from "@domain/llm/mod.ts";
 import { AppError } from "@shared/errors.ts";
+import { declaredBodyLimit } from "../body_limit.ts";
 import type { HttpEnv } from "../env.ts";
 import { dialectError } from "./llm_errors.ts";
 
@@ -33,7 +33,7 @@ function dialectOfPath(path: string): Dialect {
 export function llmRoutes(deps: LlmRouteDeps): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const tooLarge = new AppError("request.too_large", `request body exceeds ${deps.bodyLimitBytes} bytes`);
-  const limiter = bodyLimit({
+  const limiter = declaredBodyLimit<HttpEnv>({
     maxSize: deps.bodyLimitBytes,
     onError: (c) => dialectError(c, dialectOfPath(c.req.path), tooLarge, deps.log),
   });
