@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isUuid, newSessionId, newUuidV7, parseSessionId, parseTraceId } from "./ids.ts";
+import { isUuid, newSessionId, newTraceId, newUuidV7, parseSessionId, parseTraceId } from "./ids.ts";
 
 Deno.test("newUuidV7() is a version-7 UUID ordered by its timestamp", () => {
   const a = newUuidV7(1_700_000_000_000);
@@ -39,4 +39,14 @@ Deno.test("newUuidV7() carries the 48-bit millisecond timestamp, version 7, the 
   // 5000 × 19 hex digits: each of the 16 should appear ~5,900 times; a stuck byte would skew it.
   assert.equal(counts.size, 16);
   for (const [digit, n] of counts) assert.ok(n > 4000 && n < 8000, `${digit}: ${n}`);
+});
+
+Deno.test("newTraceId() is the same kind of id without dashes, and ids made in turn do not mix", () => {
+  const trace = newTraceId(1_700_000_000_000);
+  assert.match(trace, /^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+  assert.equal(parseInt(trace.slice(0, 12), 16), 1_700_000_000_000);
+  const uuid = newUuidV7(1_700_000_000_001);
+  assert.ok(isUuid(uuid), uuid);
+  assert.equal(newTraceId(5).length, 32);
+  assert.ok(isUuid(newUuidV7(6)));
 });

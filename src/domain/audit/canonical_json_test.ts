@@ -75,3 +75,53 @@ Deno.test("canonicalJson() writes exactly what the first implementation wrote (2
     assert.equal(outcome(canonicalJson), outcome(reference), `case ${i}`);
   }
 });
+
+/** The value with every plain object rebuilt in sorted key order (what normalizeDecision stores). */
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (value === null || typeof value !== "object") return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out = Object.create(proto) as Record<string, unknown>;
+  for (const key of Object.keys(value).sort()) {
+    Object.defineProperty(out, key, {
+      value: sortedCopy((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+  }
+  return out;
+}
+
+Deno.test("canonicalJson() of data already in key order (one JSON.stringify) matches the first implementation", () => {
+  const next = seeded(20261202);
+  for (let i = 0; i < 2_000; i++) {
+    const v = sortedCopy(jsonish(next, { holes: false }));
+    let want: string;
+    try {
+      want = reference(v);
+    } catch (error) {
+      assert.throws(() => canonicalJson(v), (error as Error).constructor as new () => Error, `case ${i}`);
+      continue;
+    }
+    assert.equal(canonicalJson(v), want, `case ${i}`);
+  }
+});
+
+Deno.test("canonicalJson() leaves JSON.stringify's way where it differs from canonical text", () => {
+  class Tagged {
+    constructor(readonly b: number, readonly a: number) {}
+  }
+  const cases: [unknown, string][] = [
+    [{ a: new String("xy") }, '{"a":{"0":"x","1":"y"}}'], // boxed values are objects here
+    [{ a: { toJSON: (key: string) => key || "none" } }, '{"a":"none"}'], // toJSON gets no key
+    [{ a: new Tagged(2, 1) }, '{"a":{"a":1,"b":2}}'],
+    [{ 10: 1, 2: 2 }, '{"10":1,"2":2}'], // integer keys come in numeric order
+    [{ a: [1, { z: 1, y: 2 }], b: new Date(0) }, '{"a":[1,{"y":2,"z":1}],"b":"1970-01-01T00:00:00.000Z"}'],
+  ];
+  for (const [value, text] of cases) assert.equal(canonicalJson(value), text);
+  const date = new Date(0);
+  Object.defineProperty(date, "toJSON", { value: (key: string) => key || "own" });
+  assert.equal(canonicalJson({ d: date }), '{"d":"own"}');
+});

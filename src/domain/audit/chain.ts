@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "./canonical_json.ts";
+import { canonicalMembers } from "./canonical_json.ts";
 import type { NewDecisionRecord } from "./record.ts";
 
 /**
@@ -23,36 +23,36 @@ export interface ChainedDecision extends NewDecisionRecord {
   readonly rowHash: string;
 }
 
+interface Placed {
+  readonly row: NewDecisionRecord;
+  readonly seq: number;
+}
+
 /** The 19 members of the canonical row, in sorted column order (what canonicalJson of the row gives). */
-const COLUMNS: readonly (readonly [string, (row: NewDecisionRecord, seq: number) => unknown])[] = [
-  ["act_chain", (r) => r.actChain],
-  ["actor_id", (r) => r.actorId],
-  ["actor_kind", (r) => r.actorKind],
-  ["agent_id", (r) => r.agentId],
-  ["agent_scope", (r) => r.agentScope],
-  ["context_id", (r) => r.contextId],
-  ["created_at", (r) => r.createdAt.toISOString()],
-  ["decision", (r) => r.decision],
-  ["evaluated_rules", (r) => r.evaluatedRules],
-  ["id", (r) => r.id],
-  ["plugin_id", (r) => r.pluginId],
-  ["policy", (r) => r.policy],
-  ["reason", (r) => r.reason],
-  ["seq", (_, seq) => seq],
-  ["session_id", (r) => r.sessionId],
-  ["task_id", (r) => r.taskId],
-  ["tool_name", (r) => r.toolName],
-  ["trace_id", (r) => r.traceId],
-  ["user_id", (r) => r.userId],
+const COLUMNS: readonly (readonly [string, (placed: Placed) => unknown])[] = [
+  ["act_chain", (p) => p.row.actChain],
+  ["actor_id", (p) => p.row.actorId],
+  ["actor_kind", (p) => p.row.actorKind],
+  ["agent_id", (p) => p.row.agentId],
+  ["agent_scope", (p) => p.row.agentScope],
+  ["context_id", (p) => p.row.contextId],
+  ["created_at", (p) => p.row.createdAt.toISOString()],
+  ["decision", (p) => p.row.decision],
+  ["evaluated_rules", (p) => p.row.evaluatedRules],
+  ["id", (p) => p.row.id],
+  ["plugin_id", (p) => p.row.pluginId],
+  ["policy", (p) => p.row.policy],
+  ["reason", (p) => p.row.reason],
+  ["seq", (p) => p.seq],
+  ["session_id", (p) => p.row.sessionId],
+  ["task_id", (p) => p.row.taskId],
+  ["tool_name", (p) => p.row.toolName],
+  ["trace_id", (p) => p.row.traceId],
+  ["user_id", (p) => p.row.userId],
 ];
 
 export function canonicalDecision(record: NewDecisionRecord, seq: number): string {
-  let text = "{";
-  for (const [column, read] of COLUMNS) {
-    const value = read(record, seq);
-    if (value !== undefined) text += (text.length === 1 ? '"' : ',"') + column + '":' + canonicalJson(value);
-  }
-  return text + "}";
+  return canonicalMembers(COLUMNS, { row: record, seq });
 }
 
 export function hashDecision(record: NewDecisionRecord, seq: number, prevHash: string): string {

@@ -1,3 +1,4 @@
+import { sortedInPlace } from "./canonical_json.ts";
 import type { NewDecisionRecord } from "./record.ts";
 
 /**
@@ -5,7 +6,9 @@ import type { NewDecisionRecord } from "./record.ts";
  * verifier recomputes from the row: JSON values become what a JSON round trip gives (what jsonb
  * keeps), and every string is made well-formed UTF-16 without NUL characters (which text and jsonb
  * refuse) by replacing the offending code units with U+FFFD. The JSON is copied in one pass (a
- * snapshot: the caller may go on using its objects), sharing every string that needs no cleaning.
+ * snapshot: the caller may go on using its objects), sharing every string that needs no cleaning,
+ * with each object's keys in sorted order: jsonb keeps no order anyway, and a sorted copy's
+ * canonical text is one native `JSON.stringify` (canonical_json.ts) instead of a piece per member.
  */
 export function normalizeDecision(record: NewDecisionRecord): NewDecisionRecord {
   return {
@@ -87,7 +90,7 @@ function storedArray(value: readonly unknown[]): unknown[] {
 
 function storedRecord(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  for (const key of sortedInPlace(Object.keys(value))) {
     const item = storedValue(value[key]);
     if (item !== OMITTED) define(out, cleanText(key), item);
   }

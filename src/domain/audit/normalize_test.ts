@@ -4,14 +4,19 @@ import type { NewDecisionRecord } from "./record.ts";
 import { jsonish, seeded } from "./test_values.ts";
 import type { DecisionId, TraceId } from "@shared/ids.ts";
 
-/** The first implementation of the JSON part: a JSON round trip, then every string and key cleaned. */
+/**
+ * The first implementation of the JSON part: a JSON round trip, then every string and key cleaned;
+ * each object's members now in sorted key order (jsonb keeps none; canonical JSON then is one
+ * `JSON.stringify`).
+ */
 function reference(value: unknown): unknown {
   const clean = (text: string) => text.toWellFormed().replaceAll("\u0000", "\uFFFD");
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return clean(v);
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object") {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k), walk(x)]));
+      const entries = Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1));
+      return Object.fromEntries(entries.map(([k, x]) => [clean(k), walk(x)]));
     }
     return v;
   };
@@ -73,7 +78,7 @@ Deno.test("normalizeDecision() cleans the text columns and copies the JSON (a sn
   assert.equal(stored.sessionId, "s\uFFFD");
   assert.equal(stored.reason, "lone \uFFFD");
   assert.deepEqual(stored.actChain, ["a\uFFFD"]);
-  assert.deepEqual(Object.keys(stored.evaluatedRules), ["chain", "__proto__", "both", "both\uFFFD"]);
+  assert.deepEqual(Object.keys(stored.evaluatedRules), ["__proto__", "both", "both\uFFFD", "chain"]);
   assert.equal(Object.getPrototypeOf(stored.evaluatedRules), Object.prototype);
   chain.push({ policy_id: "later", result: "fail" });
   assert.equal(

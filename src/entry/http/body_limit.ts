@@ -20,7 +20,8 @@ export function declaredBodyLimit<E extends Env>(options: BodyLimitOptions<E>): 
   return async (c, next) => {
     const headers = c.req.raw.headers;
     const declared = headers.get("content-length");
-    if (declared === null || !/^\d{1,15}$/.test(declared) || headers.has("transfer-encoding")) {
+    // `get`, not `has`: Deno's `has` lower-cases a copy of every header name on each call.
+    if (declared === null || !/^\d{1,15}$/.test(declared) || headers.get("transfer-encoding") !== null) {
       return await counting(c, next);
     }
     if (Number(declared) > options.maxSize) return await options.onError(c);

@@ -19,7 +19,8 @@ export function requestContext(deps: { metrics: MetricsRegistry; log: Logger }):
     stamp(c, "x-trace-id", traceId);
     stamp(c, "x-request-id", requestId);
     const seconds = (performance.now() - started) / 1000;
-    const route = c.req.routePath && c.req.routePath !== "/*" ? c.req.routePath : "unmatched";
+    const template = c.req.routePath; // Hono maps every matched route to read it: once per request
+    const route = template && template !== "/*" ? template : "unmatched";
     const labels = { method: c.req.method, route, status: String(c.res.status) };
     deps.metrics.counter("http_requests_total", "HTTP requests by route template and status", labels);
     deps.metrics.observe("http_request_duration_seconds", "HTTP request latency by route template", {
