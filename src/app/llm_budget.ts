@@ -48,8 +48,8 @@ export function staleReservationBound(runtime: { table: RouteTable; retries: num
 }
 
 export function createLlmBudgetPort(deps: LlmBudgetDeps): BudgetPort {
-  const reserve = createReserveQueue(deps.db);
-  return { admit: (subject, charge, dryRun) => admit({ ...deps, reserve }, subject, charge, dryRun) };
+  const withQueue = { ...deps, reserve: createReserveQueue(deps.db) };
+  return { admit: (subject, charge, dryRun) => admit(withQueue, subject, charge, dryRun) };
 }
 
 async function admit(

@@ -7,6 +7,7 @@ import {
   type UpstreamCall,
   upstreamErrorMessage,
 } from "@domain/llm/mod.ts";
+import { deadlines } from "@shared/coarse_deadlines.ts";
 import { AppError } from "@shared/errors.ts";
 import type { Secret } from "@shared/secret.ts";
 
@@ -134,17 +135,16 @@ async function tryOnce(
   }
 }
 
-/** Aborts `controller` after `ms` of silence; `touch` restarts the count. */
+/**
+ * Aborts `controller` after `ms` of silence; `touch` restarts the count (per streamed chunk, so it
+ * is a field write on the shared deadline timer, not a new timer).
+ */
 function deadline(controller: AbortController, ms: number): { touch(): void; clear(): void } {
-  const expire = () => controller.abort(new DOMException("upstream deadline", "TimeoutError"));
-  let timer = setTimeout(expire, ms);
-  return {
-    touch: () => {
-      clearTimeout(timer);
-      timer = setTimeout(expire, ms);
-    },
-    clear: () => clearTimeout(timer),
-  };
+  const running = deadlines.start(
+    ms,
+    () => controller.abort(new DOMException("upstream deadline", "TimeoutError")),
+  );
+  return { touch: () => running.touch(), clear: () => running.clear() };
 }
 
 function classify(status: number, text: string): Try {

@@ -1,3 +1,4 @@
+import { type Deadline, deadlines } from "@shared/coarse_deadlines.ts";
 import { AppError } from "@shared/errors.ts";
 
 /**
@@ -6,10 +7,10 @@ import { AppError } from "@shared/errors.ts";
  * abandoned work may still commit later; journal replay skips ids already in the chain.
  */
 export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Deadline | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError("db.unavailable", `no commit within ${ms} ms`)), ms);
+    running = deadlines.start(ms, () => reject(new AppError("db.unavailable", `no commit within ${ms} ms`)));
   });
   work.catch(() => {}); // the loser of the race is abandoned, not unhandled
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+  return Promise.race([work, expired]).finally(() => running?.clear());
 }

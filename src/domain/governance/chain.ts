@@ -35,7 +35,8 @@ export async function evaluateChain(spec: ChainSpec, input: StageInput): Promise
   const chain: ChainEntry[] = [];
   const started = new Map<Stage, StartedStage>();
   let denied: Decision | undefined;
-  for (const [index, stage] of spec.stages.entries()) {
+  for (let index = 0; index < spec.stages.length; index++) {
+    const stage = spec.stages[index]!;
     if (denied) {
       const early = started.get(stage);
       chain.push(entry(stage.id, "skip", early ? await undoNote(early) : null, 0));
@@ -48,7 +49,9 @@ export async function evaluateChain(spec: ChainSpec, input: StageInput): Promise
     if (stage.start && !started.has(stage)) startFrom(spec, index, input, started);
     const began = performance.now();
     try {
-      const verdict = await verdictOf(stage, started.get(stage), input);
+      const pending = verdictOf(stage, started.get(stage), input);
+      // A stage that answers at once is not awaited: no promise and no turn of the queue per stage.
+      const verdict = pending instanceof Promise ? await pending : pending;
       const ms = round(performance.now() - began);
       if (verdict.result === "fail") {
         chain.push(entry(stage.id, "fail", verdict.detail ?? verdict.reason, ms));
@@ -94,8 +97,12 @@ function startFrom(
   }
 }
 
-function verdictOf(stage: Stage, early: StartedStage | undefined, input: StageInput): Promise<StageVerdict> {
-  return early ? early.verdict : Promise.resolve(stage.evaluate(input));
+function verdictOf(
+  stage: Stage,
+  early: StartedStage | undefined,
+  input: StageInput,
+): StageVerdict | Promise<StageVerdict> {
+  return early ? early.verdict : stage.evaluate(input);
 }
 
 /** Hands back the charge of a stage started early whose turn never came; the audit row says so. */
