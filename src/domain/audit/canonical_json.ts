@@ -20,29 +20,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * `{"name":value,…}` for members whose names the caller gives already in sorted order (a table's
- * fixed columns), each value canonical; undefined values are left out, as in `canonicalJson`.
- */
-export function canonicalMembers<T>(
-  members: readonly (readonly [string, (source: T) => unknown])[],
-  source: T,
-): string {
-  return withPieces((out) => {
-    out.put("{");
-    let first = true;
-    for (const [name, read] of members) {
-      const at = out.count;
-      out.put(first ? '"' : ',"');
-      out.put(name);
-      out.put('":');
-      if (writeValue(out, read(source))) first = false;
-      else out.count = at;
-    }
-    out.put("}");
-  });
-}
-
-/**
  * The text's pieces, joined once. The shared list keeps its storage between rows (setting an
  * array's length to 0 frees it, and regrowing cost more than the text) and is emptied after each
  * join, so it holds no row's strings once the row is written.

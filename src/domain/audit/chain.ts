@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalMembers } from "./canonical_json.ts";
+import { canonicalJson } from "./canonical_json.ts";
 import type { NewDecisionRecord } from "./record.ts";
 
 /**
@@ -23,36 +23,32 @@ export interface ChainedDecision extends NewDecisionRecord {
   readonly rowHash: string;
 }
 
-interface Placed {
-  readonly row: NewDecisionRecord;
-  readonly seq: number;
-}
-
-/** The 19 members of the canonical row, in sorted column order (what canonicalJson of the row gives). */
-const COLUMNS: readonly (readonly [string, (placed: Placed) => unknown])[] = [
-  ["act_chain", (p) => p.row.actChain],
-  ["actor_id", (p) => p.row.actorId],
-  ["actor_kind", (p) => p.row.actorKind],
-  ["agent_id", (p) => p.row.agentId],
-  ["agent_scope", (p) => p.row.agentScope],
-  ["context_id", (p) => p.row.contextId],
-  ["created_at", (p) => p.row.createdAt.toISOString()],
-  ["decision", (p) => p.row.decision],
-  ["evaluated_rules", (p) => p.row.evaluatedRules],
-  ["id", (p) => p.row.id],
-  ["plugin_id", (p) => p.row.pluginId],
-  ["policy", (p) => p.row.policy],
-  ["reason", (p) => p.row.reason],
-  ["seq", (p) => p.seq],
-  ["session_id", (p) => p.row.sessionId],
-  ["task_id", (p) => p.row.taskId],
-  ["tool_name", (p) => p.row.toolName],
-  ["trace_id", (p) => p.row.traceId],
-  ["user_id", (p) => p.row.userId],
-];
-
-export function canonicalDecision(record: NewDecisionRecord, seq: number): string {
-  return canonicalMembers(COLUMNS, { row: record, seq });
+/**
+ * The canonical row: the 18 columns and `seq` under their names, written in sorted order so that
+ * the whole row (its rules already key-sorted by normalizeDecision) is one `JSON.stringify`.
+ */
+export function canonicalDecision(r: NewDecisionRecord, seq: number): string {
+  return canonicalJson({
+    act_chain: r.actChain,
+    actor_id: r.actorId,
+    actor_kind: r.actorKind,
+    agent_id: r.agentId,
+    agent_scope: r.agentScope,
+    context_id: r.contextId,
+    created_at: r.createdAt.toISOString(),
+    decision: r.decision,
+    evaluated_rules: r.evaluatedRules,
+    id: r.id,
+    plugin_id: r.pluginId,
+    policy: r.policy,
+    reason: r.reason,
+    seq,
+    session_id: r.sessionId,
+    task_id: r.taskId,
+    tool_name: r.toolName,
+    trace_id: r.traceId,
+    user_id: r.userId,
+  });
 }
 
 export function hashDecision(record: NewDecisionRecord, seq: number, prevHash: string): string {
