@@ -167,7 +167,11 @@ function decodeClaims(payload: Record<string, unknown>): AccessClaims | undefine
 
 /** A `scope` claim as its set of grants (RFC 6749 §3.3: space-delimited, case-sensitive). */
 export function scopeGrants(scope: string): string[] {
-  return [...new Set(scope.split(" ").filter((grant) => grant !== ""))];
+  const grants: string[] = [];
+  for (const grant of scope.split(" ")) {
+    if (grant !== "" && !grants.includes(grant)) grants.push(grant); // a scope holds a few grants
+  }
+  return grants;
 }
 
 /** A plugin token must carry both hook grants; anything less is not a plugin token. */

@@ -43,7 +43,8 @@ interface Scan {
   readonly maxBytes: number;
   readonly maxDepth: number;
   readonly findings: Finding[];
-  readonly seen: Set<string>;
+  /** Places already reported; made on the first finding (most scans find nothing). */
+  seen: Set<string> | undefined;
   bytes: number;
   hidden: boolean;
   truncated: boolean;
@@ -69,7 +70,7 @@ function createScan(compiled: Compiled): Scan {
     maxBytes: compiled.maxBytes,
     maxDepth: compiled.maxDepth,
     findings: [],
-    seen: new Set(),
+    seen: undefined,
     bytes: 0,
     hidden: false,
     truncated: false,
@@ -82,6 +83,7 @@ function createScan(compiled: Compiled): Scan {
  */
 function add(scan: Scan, hit: LeafHit, asSent: string, path: string): void {
   const place = `${path}\u0000${hit.start}\u0000${hit.secret}`; // same secret ⇔ same fingerprint
+  scan.seen ??= new Set();
   if (scan.seen.has(place)) return;
   scan.seen.add(place);
   scan.findings.push(toFinding(hit, asSent, path, fingerprintOf(scan, hit.secret)));
