@@ -4,11 +4,13 @@
  * Values follow `JSON.stringify`: `undefined` members are left out (`null` in arrays), non-finite
  * numbers are `null`, and objects with `toJSON` (Date) are encoded through it.
  *
- * Every decision row is hashed through this, so it is written to allocate little: the text is
- * gathered as pieces in one reused array and joined once (`+=` made a cons string per piece and
- * `JSON.stringify` a copy of every string), a string that needs no escaping goes in as it is, and
- * keys already in order are not sorted (a new array each time). ~5.8 KB of garbage for a 473-byte
- * decision's rules before, ~1.3 KB after (tests/bench/analysis.md, session eleven).
+ * Every decision row is hashed through this, so it is written to allocate little. Data already in
+ * key order (a decision row: normalizeDecision stores its rules key-sorted) is one native
+ * `JSON.stringify` after a check that allocates nothing; anything else is gathered as pieces in one
+ * reused list and joined once (`+=` made a cons string per piece, `JSON.stringify` a copy of every
+ * string), a string that needs no escaping going in as it is. For a 473-byte rules object: 5,752 B
+ * of garbage before, 2,472 B with its keys out of order, 635 B in order (tests/bench/analysis.md,
+ * session eleven).
  */
 export function canonicalJson(value: unknown): string {
   if (typeof value === "function" || typeof value === "symbol") {
