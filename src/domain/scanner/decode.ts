@@ -129,9 +129,9 @@ const CONTEXT = 160;
  * Decodes `decoder` inside windows around clusters of its escapes (a large text with a few escapes
  * is not copied whole). Each window becomes its own view.
  */
-function escapeWindows(parent: View, decoder: Decoder): View[] {
+function escapeWindows(parent: View, decoder: Decoder): readonly View[] {
   const text = parent.text;
-  if (!text.includes(decoder.marker)) return [];
+  if (!text.includes(decoder.marker)) return NO_VIEWS;
   const views: View[] = [];
   let from = -1;
   let to = -1;
@@ -169,12 +169,17 @@ interface Segment {
 const isBase64Code = (c: number): boolean => c < 128 && BASE64_CHARS[c] === 1;
 const MIN_RUN = 16;
 
+/** The run `nextRun` found: `[start, end)`, and where the search goes on. */
+const found64 = { start: 0, end: 0, next: 0 };
+
 /**
- * Maximal base64/hex runs of at least 16 characters (plus up to two `=`), in order: probes every
- * 16th character (such a run covers a probe) and walks only the runs the probes land in.
+ * The next maximal base64/hex run of at least 16 characters (plus up to two `=`) from `from` on, into
+ * `found64`; false when there is none. Probes every 16th character (such a run covers a probe) and
+ * walks only the runs the probes land in. (A function over one reused record, not a generator:
+ * it runs for every string scanned, and most have no run.)
  */
-function* base64Runs(text: string): Generator<readonly [number, number]> {
-  for (let i = MIN_RUN - 1; i < text.length;) {
+function nextRun(text: string, from: number): boolean {
+  for (let i = from; i < text.length;) {
     // A run of ≥ 16 around i also holds i - 8 or i + 7: most short identifiers end here, unwalked.
     if (
       !isBase64Code(text.charCodeAt(i)) ||
@@ -191,8 +196,12 @@ function* base64Runs(text: string): Generator<readonly [number, number]> {
     if (stop - start < MIN_RUN) continue;
     let end = stop;
     while (end < text.length && end - stop < 2 && text.charCodeAt(end) === 61) end++;
-    yield [start, end];
+    found64.start = start;
+    found64.end = end;
+    found64.next = i;
+    return true;
   }
+  return false;
 }
 
 /** Whether `text[start, end)` has a digit, `+`, `/` or `=` (words and identifiers have none). */
@@ -204,18 +213,19 @@ function hasEncodingMark(text: string, start: number, end: number): boolean {
   return false;
 }
 
-function segments(text: string): Segment[] {
-  const found: Segment[] = [];
+function segments(text: string): readonly Segment[] {
+  let found: Segment[] | undefined;
   let tried = 0;
-  for (const [start, end] of base64Runs(text)) {
-    if (tried++ >= MAX_SEGMENTS * 4 || found.length >= MAX_SEGMENTS) break;
+  for (let from = MIN_RUN - 1; nextRun(text, from); from = found64.next) {
+    const { start, end } = found64;
+    if (tried++ >= MAX_SEGMENTS * 4 || (found?.length ?? 0) >= MAX_SEGMENTS) break;
     if (!hasEncodingMark(text, start, end)) continue;
     const run = text.slice(start, end);
     const hex = run.length >= 32 && /^(?:[0-9a-fA-F]{2})+$/.test(run);
     const decoded = hex ? decodeHex(run) : decodeBase64(run);
-    if (decoded !== undefined) found.push({ text: decoded, start, end });
+    if (decoded !== undefined) (found ??= []).push({ text: decoded, start, end });
   }
-  return found;
+  return found ?? NO_SEGMENTS;
 }
 
 function child(parent: View, mapped: Mapped, offset: number): View {
@@ -231,20 +241,29 @@ function child(parent: View, mapped: Mapped, offset: number): View {
 }
 
 /** Every decoded view below `view` (not including it), within the depth and size bounds. */
-export function decodedViews(view: View, budget: Budget): View[] {
-  if (view.depth >= MAX_DEPTH) return [];
-  const direct: View[] = [];
-  for (const decoder of DECODERS) {
-    for (const decoded of escapeWindows(view, decoder)) {
+export function decodedViews(view: View, budget: Budget): readonly View[] {
+  if (view.depth >= MAX_DEPTH) return NO_VIEWS;
+  // Index loops and a list made only when something decodes: this runs for every string scanned.
+  let direct: View[] | undefined;
+  for (let d = 0; d < DECODERS.length; d++) {
+    const windows = escapeWindows(view, DECODERS[d]!);
+    for (let w = 0; w < windows.length; w++) {
+      const decoded = windows[w]!;
       if (decoded.text.length > budget.remaining) break;
       budget.remaining -= decoded.text.length;
-      direct.push(decoded);
+      (direct ??= []).push(decoded);
     }
   }
-  for (const seg of segments(view.text)) {
+  const segs = segments(view.text);
+  for (let k = 0; k < segs.length; k++) {
+    const seg = segs[k]!;
     if (seg.text.length > budget.remaining) break;
     budget.remaining -= seg.text.length;
-    direct.push({ text: seg.text, depth: view.depth + 1, map: () => view.map(seg.start, seg.end) });
+    (direct ??= []).push({ text: seg.text, depth: view.depth + 1, map: () => view.map(seg.start, seg.end) });
   }
-  return direct.flatMap((v) => [v, ...decodedViews(v, budget)]);
+  return direct === undefined ? NO_VIEWS : direct.flatMap((v) => [v, ...decodedViews(v, budget)]);
 }
+
+/** Shared empty results (never written to). */
+const NO_VIEWS: readonly View[] = [];
+const NO_SEGMENTS: readonly Segment[] = [];

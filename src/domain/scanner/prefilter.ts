@@ -235,7 +235,9 @@ export function selectRules(index: KeywordIndex, text: string): Selection {
   const ids: number[] = [];
   const wheres: Where[] = [];
   let long: number[] | undefined;
-  for (const r of ruleSpans(index, m, n, spans)) {
+  const hits = scratch.hits;
+  for (let k = 0, count = ruleSpans(index, m, n, scratch); k < count; k++) {
+    const r = hits[k]!;
     const first = spans.first[r] ?? 0;
     const last = spans.last[r] ?? 0;
     const need = minRuns[r] ?? 0;

@@ -25,6 +25,8 @@ export interface Scratch {
   gen: number;
   readonly entries: { stamp: Uint32Array; first: Int32Array; last: Int32Array };
   readonly rules: { stamp: Uint32Array; first: Int32Array; last: Int32Array };
+  /** The rules hit by the current pass (`ruleSpans`), ascending in their first `count` slots. */
+  readonly hits: Int32Array;
 }
 
 const scratches = new WeakMap<KeywordIndex, Scratch>();
@@ -37,7 +39,12 @@ export function scratchOf(index: KeywordIndex): Scratch {
       first: new Int32Array(n),
       last: new Int32Array(n),
     });
-    s = { gen: 0, entries: table(index.entryCount), rules: table(index.rules.length) };
+    s = {
+      gen: 0,
+      entries: table(index.entryCount),
+      rules: table(index.rules.length),
+      hits: new Int32Array(index.rules.length),
+    };
     scratches.set(index, s);
   }
   s.gen = (s.gen + 1) >>> 0;
@@ -59,21 +66,48 @@ export function markEntry(m: Marks, e: Entry, at: number): void {
   }
 }
 
-/** Folds the keywords' offsets into their rules' (into `spans`); returns the rules hit, ascending. */
-export function ruleSpans(index: KeywordIndex, m: Marks, length: number, spans: Scratch["rules"]): number[] {
-  const hit: number[] = [];
-  const add = (r: number, first: number, last: number): void => {
-    if (spans.stamp[r] !== m.gen) {
-      spans.stamp[r] = m.gen, spans.first[r] = first, spans.last[r] = last, hit.push(r);
-      return;
-    }
-    if (first < (spans.first[r] ?? 0)) spans.first[r] = first;
-    if (last > (spans.last[r] ?? 0)) spans.last[r] = last;
-  };
-  for (const r of index.always) add(r, 0, length);
+/**
+ * Folds the keywords' offsets into their rules' (into `scratch.rules`) and lists the rules hit in
+ * `scratch.hits`, ascending; returns how many. (No closure, list or sort copy per scan: it runs for
+ * every string scanned, decoded views included.)
+ */
+export function ruleSpans(index: KeywordIndex, m: Marks, length: number, scratch: Scratch): number {
+  let count = 0;
+  for (const r of index.always) count = addSpan(scratch, m.gen, count, r, 0, length);
   for (const id of m.seen) {
     const e = index.entries[id];
-    for (const r of e?.rules ?? []) add(r, m.first[id] ?? 0, m.last[id] ?? 0);
+    if (!e) continue;
+    const first = m.first[id] ?? 0;
+    const last = m.last[id] ?? 0;
+    for (const r of e.rules) count = addSpan(scratch, m.gen, count, r, first, last);
   }
-  return hit.sort((a, b) => a - b);
+  const hits = scratch.hits;
+  for (let i = 1; i < count; i++) { // insertion sort: short lists, mostly in order already
+    const r = hits[i]!;
+    let j = i - 1;
+    while (j >= 0 && hits[j]! > r) {
+      hits[j + 1] = hits[j]!;
+      j--;
+    }
+    hits[j + 1] = r;
+  }
+  return count;
+}
+
+function addSpan(
+  scratch: Scratch,
+  gen: number,
+  count: number,
+  r: number,
+  first: number,
+  last: number,
+): number {
+  const spans = scratch.rules;
+  if (spans.stamp[r] !== gen) {
+    spans.stamp[r] = gen, spans.first[r] = first, spans.last[r] = last, scratch.hits[count] = r;
+    return count + 1;
+  }
+  if (first < (spans.first[r] ?? 0)) spans.first[r] = first;
+  if (last > (spans.last[r] ?? 0)) spans.last[r] = last;
+  return count;
 }
