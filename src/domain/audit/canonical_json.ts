@@ -6,73 +6,28 @@
  *
  * Every decision row is hashed through this, so it is written to allocate little. Data already in
  * key order (a decision row: normalizeDecision stores its rules key-sorted) is one native
- * `JSON.stringify` after a check that allocates nothing; anything else is gathered as pieces in one
- * reused list and joined once (`+=` made a cons string per piece, `JSON.stringify` a copy of every
- * string), a string that needs no escaping going in as it is. For a 473-byte rules object: 5,752 B
- * of garbage before, 2,472 B with its keys out of order, 635 B in order (tests/bench/analysis.md,
- * session eleven).
+ * `JSON.stringify` after a check that allocates nothing; anything else is gathered as pieces and
+ * joined once (`+=` made a cons string per piece, `JSON.stringify` a copy of every string), a
+ * string that needs no escaping going in as it is (the rare path: decision rows are in order). For
+ * a 473-byte rules object in key order: 5,752 B of garbage before, ~700 B now (tests/bench/
+ * analysis.md, session eleven).
  */
 export function canonicalJson(value: unknown): string {
   if (typeof value === "function" || typeof value === "symbol") {
     throw new TypeError(`cannot encode a ${typeof value} as canonical JSON`);
   }
-  return withPieces((out) => {
-    if (!writeValue(out, value)) out.put("null");
-  });
+  const out: Pieces = [];
+  if (!writeValue(out, value)) out.push("null");
+  return out.join("");
 }
 
-/**
- * The text's pieces, joined once. The shared list keeps its storage between rows (setting an
- * array's length to 0 frees it, and regrowing cost more than the text) and is emptied after each
- * join, so it holds no row's strings once the row is written.
- */
-class Pieces {
-  readonly list: string[] = [];
-  count = 0;
-
-  put(piece: string): void {
-    this.list[this.count++] = piece;
-  }
-
-  join(): string {
-    this.list.length = this.count;
-    const text = this.list.join("");
-    this.clear();
-    return text;
-  }
-
-  clear(): void {
-    this.list.fill("");
-    this.count = 0;
-  }
-}
-
-const shared = new Pieces();
-let sharedInUse = false;
-
-/** Runs `write` on the shared pieces (fresh ones if a `toJSON` re-enters) and joins them. */
-function withPieces(write: (out: Pieces) => void): string {
-  if (sharedInUse) {
-    const own = new Pieces();
-    write(own);
-    return own.join();
-  }
-  sharedInUse = true;
-  try {
-    write(shared);
-    return shared.join();
-  } catch (error) {
-    shared.clear();
-    throw error;
-  } finally {
-    sharedInUse = false;
-  }
-}
+/** The text's pieces, joined once at the end (`+=` would make a cons string per piece). */
+type Pieces = string[];
 
 /** Appends the value's text; false (nothing appended) where JSON leaves it out. */
 function writeValue(out: Pieces, value: unknown): boolean {
   if (typeof value === "object" && value !== null && stringifiesCanonically(value, 0)) {
-    out.put(JSON.stringify(value));
+    out.push(JSON.stringify(value));
     return true;
   }
   switch (typeof value) {
@@ -80,13 +35,13 @@ function writeValue(out: Pieces, value: unknown): boolean {
       writeString(out, value);
       return true;
     case "number":
-      out.put(Number.isFinite(value) ? JSON.stringify(value) : "null");
+      out.push(Number.isFinite(value) ? JSON.stringify(value) : "null");
       return true;
     case "boolean":
-      out.put(value ? "true" : "false");
+      out.push(value ? "true" : "false");
       return true;
     case "object":
-      if (value === null) out.put("null");
+      if (value === null) out.push("null");
       else writeObject(out, value);
       return true;
     case "undefined":
@@ -104,11 +59,11 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function writeString(out: Pieces, value: string): void {
   if (NEEDS_ESCAPE.test(value)) {
-    out.put(JSON.stringify(value));
+    out.push(JSON.stringify(value));
   } else {
-    out.put('"');
-    out.put(value);
-    out.put('"');
+    out.push('"');
+    out.push(value);
+    out.push('"');
   }
 }
 
@@ -119,31 +74,31 @@ function writeObject(out: Pieces, value: object): void {
     if (typeof json === "function" || typeof json === "symbol") {
       throw new TypeError(`cannot encode a ${typeof json} as canonical JSON`);
     }
-    if (!writeValue(out, json)) out.put("null");
+    if (!writeValue(out, json)) out.push("null");
     return;
   }
   if (Array.isArray(value)) {
-    out.put("[");
+    out.push("[");
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.put(",");
-      if (!writeValue(out, value[i])) out.put("null");
+      if (i > 0) out.push(",");
+      if (!writeValue(out, value[i])) out.push("null");
     }
-    out.put("]");
+    out.push("]");
     return;
   }
   const record = value as Record<string, unknown>;
   const keys = sortedInPlace(Object.keys(record));
-  out.put("{");
+  out.push("{");
   let first = true;
   for (const key of keys) {
-    const at = out.count;
-    if (!first) out.put(",");
+    const at = out.length;
+    if (!first) out.push(",");
     writeString(out, key);
-    out.put(":");
+    out.push(":");
     if (writeValue(out, record[key])) first = false;
-    else out.count = at;
+    else out.length = at;
   }
-  out.put("}");
+  out.push("}");
 }
 
 const ObjectPrototype = Object.prototype;
