@@ -64,19 +64,39 @@ Deno.test(`sequencer (${mode}): a head with the expected seq but another hash is
   assert.equal(await count(db), 2);
 });
 
-Deno.test(`sequencer (${mode}): a batch that makes a checkpoint due is left to the full path`, async () => {
+Deno.test(`sequencer (${mode}): a batch that makes a checkpoint due signs it in the same round trip`, async () => {
   await using db = await openTestDb();
-  const { deps, clock } = sequencer(db, 5);
+  const { deps, key, clock } = sequencer(db, 5);
+  const checkpoints = async () =>
+    (await db.many<{ seq: number; signed_at: Date }>(
+      "select seq, signed_at from audit_checkpoints order by seq",
+    ))
+      .map((c) => [c.seq, c.signed_at.getTime()]);
   let state = (await appendChained(deps, [record(1), record(2), record(3)], { dedupe: false })).state;
-  assert.equal(await appendAfter(deps, state, [record(4), record(5)]), undefined, "seq 5 is a checkpoint");
-  state = (await appendAfter(deps, state, [record(4)]))!.state;
+  const start = clock.now().getTime();
+  const crossing = await appendAfter(deps, state, [record(4), record(5), record(6)]);
+  assert.ok(crossing, "seq 5 is a checkpoint: the batch still goes in one round trip");
+  assert.deepEqual(crossing.state.last, { seq: 5, at: clock.now() });
+  assert.deepEqual(await checkpoints(), [[5, start]]);
+  state = crossing.state;
+
+  clock.advance(59_000);
+  state = (await appendAfter(deps, state, [record(7)]))!.state;
+  assert.deepEqual(await checkpoints(), [[5, start]], "not stale yet, no boundary");
+  clock.advance(1_000);
+  const stale = await appendAfter(deps, state, [record(8), record(9)]);
+  assert.ok(stale, "a stale checkpoint does not leave the one round trip either");
+  assert.deepEqual(await checkpoints(), [[5, start], [9, start + 60_000]], "the newest row of the batch");
+
+  // A moved head (another writer signed boundary 10 meanwhile) writes neither rows nor checkpoints.
+  await appendChained(deps, [record(10)], { dedupe: false });
   clock.advance(60_000);
-  assert.equal(await appendAfter(deps, state, [record(6)]), undefined, "the last checkpoint is stale");
-  const done = await appendChained(deps, [record(6)], { dedupe: false });
-  assert.deepEqual(done.state.last.seq, 5);
-  const checkpoints = await db.many<{ seq: number }>("select seq from audit_checkpoints order by seq");
-  assert.deepEqual(checkpoints.map((c) => c.seq), [5]);
-  assert.equal(await count(db), 5);
+  assert.equal(await appendAfter(deps, stale.state, [record(11)]), undefined, "stale: it would sign 10");
+  assert.equal(await count(db), 10);
+  assert.deepEqual((await checkpoints()).map(([seq]) => seq), [5, 9, 10]);
+
+  const report = await verifyStoredChain(db, auditSignatureCheck(key.publicKeyPem));
+  assert.deepEqual(report, { ok: true, rowsChecked: 10, checkpointsChecked: 3 });
 });
 
 Deno.test(`AuditWriter (${mode}) appends one-at-a-time batches in one round trip each`, async () => {
@@ -91,8 +111,17 @@ Deno.test(`AuditWriter (${mode}) appends one-at-a-time batches in one round trip
     tx: (fn, options) => (calls.push("tx"), db.tx(fn, options)),
   };
   const counting = countingDb(spy);
-  await using w = await openTestWriter(counting.db, { checkpointTickMs: 0 });
+  const policy = { everyRows: 7, maxAgeMs: 60_000 };
+  await using w = await openTestWriter(counting.db, { checkpointTickMs: 0, policy });
   for (let i = 1; i <= 30; i++) assert.equal((await w.writer.append(decision(i))).seq, i);
   assert.equal(counting.batches(), 30);
-  assert.deepEqual(calls.filter((c) => c !== "other"), ["tx", ...Array(29).fill("append")]);
+  assert.deepEqual(
+    calls.filter((c) => c !== "other"),
+    ["tx", ...Array(29).fill("append")],
+    "checkpoints too",
+  );
+  const checkpoints = await db.many<{ seq: number }>("select seq from audit_checkpoints order by seq");
+  assert.deepEqual(checkpoints.map((c) => c.seq), [7, 14, 21, 28]);
+  const report = await verifyStoredChain(db, auditSignatureCheck(w.key.publicKeyPem));
+  assert.deepEqual(report, { ok: true, rowsChecked: 30, checkpointsChecked: 4 });
 });

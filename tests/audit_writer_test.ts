@@ -133,6 +133,21 @@ Deno.test(`AuditWriter (${mode}) signs a checkpoint after 60 s on the injected c
   assert.deepEqual(report, { ok: true, rowsChecked: 7, checkpointsChecked: 2 });
 });
 
+Deno.test(`AuditWriter (${mode}): after the idle tick signed the tail, the next batch does not sign again`, async () => {
+  await using db = await openTestDb();
+  const clock = fixedClock(new Date("2026-01-01T00:00:00Z"));
+  await using w = await openTestWriter(db, { clock, checkpointTickMs: 10 });
+  for (let i = 0; i < 5; i++) await w.writer.append(decision(i, { createdAt: clock.now() }));
+  const cps = async () =>
+    (await db.many<{ seq: number }>("select seq from audit_checkpoints order by seq")).map((c) => c.seq);
+  clock.advance(60_000);
+  for (let i = 0; i < 200 && (await cps()).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(await cps(), [5], "the tick signed the idle tail");
+  await w.writer.append(decision(6, { createdAt: clock.now() }));
+  await w.writer.append(decision(7, { createdAt: clock.now() }));
+  assert.deepEqual(await cps(), [5], "the batches after it are not stale");
+});
+
 Deno.test(`AuditWriter (${mode}) rejects a record the database refuses, and keeps going`, async () => {
   await using db = await openTestDb();
   await using w = await openTestWriter(db, { checkpointTickMs: 0 });

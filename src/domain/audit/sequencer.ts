@@ -25,8 +25,9 @@ import type { NewDecisionRecord } from "./record.ts";
  *
  * Two ways to run it: `appendChained` (the full path: BEGIN, lock + chain state, INSERT, checkpoints,
  * COMMIT) and `appendAfter` (one round trip: a writer that knows the head it last committed chains
- * the batch after it and sends one `sp_audit_append` call, which takes the same lock and writes only
- * if the head has not moved). Both return the chain state after the batch for the next call.
+ * the batch after it, signs the checkpoints it makes due, and sends one `sp_audit_append` call, which
+ * takes the same lock and writes rows and checkpoints only if the head has not moved). Both return
+ * the chain state after the batch for the next call.
  */
 export const SEQUENCER_LOCK_KEY = 7_385_112_003;
 
@@ -72,15 +73,16 @@ export async function appendChained(
     if (rows.length > 0) await q.one(insertDecisionsSql, [json]);
     const now = deps.clock.now();
     const due = dueCheckpoints(rows, last, now, deps.policy);
-    for (const at of due) await insertCheckpoint(q, deps, at);
+    for (const at of due) await insertCheckpoint(q, deps, at, now);
     return { rows, state: { head: headAfter(rows, head), last: lastAfter(rows, last, due.at(-1), now) } };
   });
 }
 
 /**
- * The one-round-trip append after a known state. Undefined, with nothing written, when the batch
- * is empty, when it would make a checkpoint fall due (the full path signs it) or when another
- * writer moved the head since `state` (the caller then takes the full path, which re-reads it).
+ * The one-round-trip append after a known state, with the checkpoints the batch makes due signed
+ * over the hashes chained here and written in the same transaction. Undefined, with nothing written,
+ * when the batch is empty, when the chain has no rows yet, or when another writer moved the head
+ * since `state` (the caller then takes the full path, which re-reads it).
  */
 export async function appendAfter(
   deps: SequencerDeps,
@@ -89,15 +91,27 @@ export async function appendAfter(
 ): Promise<Appended | undefined> {
   if (records.length === 0 || state.last.at === null) return undefined;
   const { rows, json: batch } = chainBatch(records, state.head);
-  if (dueCheckpoints(rows, state.last, deps.clock.now(), deps.policy).length > 0) return undefined;
+  const now = deps.clock.now();
+  const due = dueCheckpoints(rows, state.last, now, deps.policy);
+  const checkpoints = due.length === 0 ? null : JSON.stringify(due.map((at) => ({
+    seq: at.seq,
+    row_hash: at.rowHash,
+    signed_at: now.toISOString(),
+    key_id: deps.signer.keyId,
+    signature: deps.signer.sign(checkpointMessage(at.seq, at.rowHash)),
+  })));
   const result = await deps.db.one<{ appended: boolean }>(appendAfterSql, [
     SEQUENCER_LOCK_KEY,
     state.head.seq,
     state.head.rowHash,
     batch,
+    checkpoints,
   ]);
   if (!result.appended) return undefined;
-  return { rows, state: { head: headAfter(rows, state.head), last: state.last } };
+  return {
+    rows,
+    state: { head: headAfter(rows, state.head), last: lastAfter(rows, state.last, due.at(-1), now) },
+  };
 }
 
 /** The last checkpoint after a batch: the one just signed, else as before (an empty chain starts at its first row). */
@@ -116,13 +130,17 @@ function headAfter(rows: readonly ChainedDecision[], head: ChainHead): ChainHead
   return tail ? { seq: tail.seq, rowHash: tail.rowHash } : head;
 }
 
-/** Signs the newest row when it waited longer than the policy's age for a checkpoint (idle tail). */
-export async function checkpointStaleTail(deps: SequencerDeps): Promise<ChainHead | undefined> {
+/**
+ * Signs the newest row when it waited longer than the policy's age for a checkpoint (idle tail);
+ * returns the checkpoint it signed, for the writer's own view of the chain.
+ */
+export async function checkpointStaleTail(deps: SequencerDeps): Promise<LastCheckpoint | undefined> {
   return await deps.db.tx(async (q) => {
     const { head, last } = await lockAndReadState(q);
-    if (head.seq <= last.seq || !isStale(last, deps.clock.now(), deps.policy)) return undefined;
-    await insertCheckpoint(q, deps, head);
-    return head;
+    const now = deps.clock.now();
+    if (head.seq <= last.seq || !isStale(last, now, deps.policy)) return undefined;
+    await insertCheckpoint(q, deps, head, now);
+    return { seq: head.seq, at: now };
   });
 }
 
@@ -147,7 +165,7 @@ async function withoutExisting(
   return records.filter((r) => !seen.has(r.id) && Boolean(seen.add(r.id)));
 }
 
-async function insertCheckpoint(q: Queryable, deps: SequencerDeps, at: ChainHead): Promise<void> {
+async function insertCheckpoint(q: Queryable, deps: SequencerDeps, at: ChainHead, now: Date): Promise<void> {
   const signature = deps.signer.sign(checkpointMessage(at.seq, at.rowHash));
-  await q.query(insertCheckpointSql, [at.seq, at.rowHash, deps.clock.now(), deps.signer.keyId, signature]);
+  await q.query(insertCheckpointSql, [at.seq, at.rowHash, now, deps.signer.keyId, signature]);
 }

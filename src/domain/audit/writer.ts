@@ -240,7 +240,10 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
     if (this.#journaling) return;
     try {
       const signed = await withDeadline(checkpointStaleTail(this.#seq), this.#timeoutMs);
-      if (signed) this.#log.info("audit.checkpoint_signed", { seq: signed.seq });
+      if (!signed) return;
+      this.#log.info("audit.checkpoint_signed", { seq: signed.seq });
+      // The next one-round-trip append must not find it stale and sign its own batch's tail too.
+      if (this.#chain) this.#chain = { head: this.#chain.head, last: signed };
     } catch (error) {
       this.#log.warn("audit.checkpoint_failed", { error: describeError(error) });
     }

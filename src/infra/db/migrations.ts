@@ -15,6 +15,7 @@ import m0014 from "@sql/migrations/0014_rate_limit_lease.sql" with { type: "text
 import m0015 from "@sql/migrations/0015_budget_lease.sql" with { type: "text" };
 import m0016 from "@sql/migrations/0016_audit_event_nudge.sql" with { type: "text" };
 import m0017 from "@sql/migrations/0017_decision_events_published.sql" with { type: "text" };
+import m0018 from "@sql/migrations/0018_audit_append_checkpoints.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 15, name: "0015_budget_lease", sql: m0015 },
   { version: 16, name: "0016_audit_event_nudge", sql: m0016 },
   { version: 17, name: "0017_decision_events_published", sql: m0017 },
+  { version: 18, name: "0018_audit_append_checkpoints", sql: m0018 },
 ];
