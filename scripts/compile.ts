@@ -37,7 +37,8 @@ export const PERMISSIONS = [
  *   promotes ~3.7 MiB/s: a full collection every 2-3 s, each holding ~20 calls back by 8-30 ms,
  *   enough to set the p99 of any 10-s window. With the floor it comes every ~20 s. The first full
  *   collection under load already came at ~97 MiB, so peak RSS does not grow (quick 30-s runs: 204
- *   vs 208 MiB), and idle RSS does not either: the floor is a limit, not memory taken.
+ *   vs 208 MiB), nor does idle RSS after start (the floor is a limit, not memory taken); 3 s after a
+ *   load it reads up to ~10 MiB higher until V8's memory reducer returns the heap (10-20 s).
  */
 export const V8_FLAGS = "--v8-flags=--max-semi-space-size=4,--initial-old-space-size=96";
 
