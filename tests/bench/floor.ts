@@ -66,10 +66,24 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
       "create table if not exists bench_floor_writes (id bigint generated always as identity primary key, " +
         "payload jsonb not null)",
     );
+    // `?burn=<µs>&pgburn=<n>` (ab_llm.ts): the same floor made to cost what a governed call costs, to
+    // tell the tail that comes with the CPU from the tail that comes with the gateway's structure.
+    // `burn` µs of the server's CPU, half before the INSERT and half after; `pgburn` makes the INSERT
+    // sum a series of n integers first (5,000 ≈ 0.25 ms of PostgreSQL's CPU on the reference host).
     app.post("/bench/proxy-floor-write", async (c) => {
       const body = JSON.stringify(await c.req.json());
+      const burnMs = Math.max(0, Number(c.req.query("burn") ?? 0)) / 2000;
+      const series = Math.max(0, Math.floor(Number(c.req.query("pgburn") ?? 0)));
+      spin(burnMs);
       await table;
-      await ctx.db.one("insert into bench_floor_writes (payload) values ($1::jsonb) returning id", [body]);
+      await ctx.db.one(
+        series > 0
+          ? "insert into bench_floor_writes (payload) select $1::jsonb " +
+            "from (select sum(g) from generate_series(1, $2::integer) g) s returning id"
+          : "insert into bench_floor_writes (payload) values ($1::jsonb) returning id",
+        series > 0 ? [body, series] : [body],
+      );
+      spin(burnMs);
       const { json, status } = await relay(body, c.req.raw.signal);
       return c.json(json, status);
     });
@@ -85,4 +99,10 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
     return c.json(report);
   });
   return app;
+}
+
+/** Keeps the thread busy for `ms` milliseconds (a stand-in for a governed call's work). */
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* busy */ }
 }

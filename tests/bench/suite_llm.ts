@@ -47,6 +47,9 @@ providers:
 `;
 }
 
+/** The suite's request, provider key and profile, for tools that drive the same server (ab_llm.ts). */
+export const LLM_BENCH = { key: KEY, body: BODY, profile } as const;
+
 async function probe(server: BenchServer): Promise<string | undefined> {
   const response = await fetch(`${server.url}/v1/messages`, {
     method: "POST",
@@ -184,11 +187,14 @@ async function measureAll(
       ? []
       : [{ label: "c=50", load: { kind: "closed", concurrency: 50 }, headline: false } as const]),
   ];
+  // BENCH_LLM_ROUTES=llm,llm-direct: measure only these rows (an investigation aid, e.g. for a CPU
+  // profile of the gateway alone); every row by default.
+  const only = Deno.env.get("BENCH_LLM_ROUTES")?.split(",").map((name) => name.trim());
   const results: PointResult[] = [];
   for (const point of points) {
     const floors = point.headline ? s.floors : [];
     for (const subject of [s.gateway, s.portkey, s.direct, ...floors]) {
-      if (!subject) continue;
+      if (!subject || (only && !only.includes(subject.name))) continue;
       const measure = () => measurePoint(server, subject, point, options, gate);
       const counted = subject === s.gateway && point.headline && statementsWanted() && server.databaseUrl;
       results.push(await (counted ? withStatementReport(counted, measure) : measure()));
