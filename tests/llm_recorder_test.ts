@@ -158,3 +158,40 @@ Deno.test(`llm recorder (${mode}): queued rows are group-committed, a full batch
   );
   assert.deepEqual(written, { n: 20, cost: 210, events: 20 });
 });
+
+Deno.test(`llm recorder (${mode}): an llm.request event shows its ai_requests row, which cannot change`, async () => {
+  await using db = await openTestDb();
+  const recorder = createCallRecorder({ db, log: silentLogger }, { lingerMs: 60_000, maxBatch: 3 });
+  const rows = [
+    aiRequestRow(11, 42, "trace-a"),
+    aiRequestRow(12, 43, "trace-b"),
+    aiRequestRow(13, 44, "trace-c"),
+  ];
+  for (const row of rows) recorder.record({ row, settle: null });
+  await recorder[Symbol.asyncDispose]();
+  // The outbox holds a reference, not a copy; the feed shows the row as it was written.
+  const stored = await db.many<{ payload: unknown; request_id: string }>(
+    "select payload, request_id::text from event_outbox where kind = 'llm.request' order by id",
+  );
+  assert.deepEqual(stored.map((s) => [s.payload, s.request_id]), rows.map((r) => [null, r.id]));
+  const feed = await db.many<{ trace_id: string; payload: Record<string, unknown>; same: boolean }>(
+    `select f.trace_id, f.payload, f.payload = to_jsonb(r) as same
+     from event_feed f join ai_requests r on r.id = (f.payload->>'id')::uuid
+     where f.kind = 'llm.request' order by f.id`,
+  );
+  assert.deepEqual(feed.map((f) => f.trace_id), ["trace-a", "trace-b", "trace-c"]);
+  assert.ok(feed.every((f) => f.same));
+  assert.deepEqual(
+    feed.map((f) => [f.payload["id"], f.payload["output_tokens"], f.payload["cost_microdollars"]]),
+    rows.map((r) => [r.id, r.usage.output_tokens, r.costMicros]),
+  );
+  for (
+    const change of [
+      "update ai_requests set cost_microdollars = 0",
+      "delete from ai_requests",
+      "truncate ai_requests",
+    ]
+  ) {
+    await assert.rejects(db.exec(change), /ai_requests is append-only/, change);
+  }
+});

@@ -1,5 +1,6 @@
 -- A batch of costed /v1 calls (the call recorder's group commit) and one `llm.request` event per
--- row (outbox), in one statement. $1 is a JSON array of rows keyed by column name.
+-- row (outbox), in one statement. $1 is a JSON array of rows keyed by column name. The event
+-- references its row (event_feed rebuilds the payload from it, migration 0019).
 with inserted as (
   insert into ai_requests (
     id, user_id, session_id, agent_id, department, api_key, provider, model, requested_model, route_id,
@@ -17,10 +18,10 @@ with inserted as (
     latency_ms integer, status text, stop_reason text, error text, attempts jsonb, decision_id uuid,
     trace_id text, created_at timestamptz
   )
-  returning *
+  returning id, trace_id, created_at
 ), event as (
-  insert into event_outbox (kind, trace_id, payload, created_at)
-  select 'llm.request', i.trace_id, to_jsonb(i), i.created_at from inserted i
+  insert into event_outbox (kind, trace_id, request_id, created_at)
+  select 'llm.request', i.trace_id, i.id, i.created_at from inserted i
   returning id, kind
 )
 -- One NOTIFY per batch: the feed's listeners only need a nudge (they read the outbox after the id
