@@ -25,6 +25,8 @@ Deno.test(`llm sdk (${mode}): Anthropic SDK → /v1/messages → OpenAI-wire ups
   ]);
   assert.equal(sent.headers["authorization"], `Bearer ${OPENAI_KEY}`);
   assertHygiene(sent.headers, s.gw.adminToken);
+  // A plain-HTTP upstream is called through the gateway's own keep-alive client, which kept the connection.
+  assert.equal(s.gw.ctx.upstreamHttp.idle(), 1);
 
   const tools = [{
     name: "get_weather",
@@ -126,6 +128,11 @@ Deno.test(`llm sdk (${mode}): Anthropic SDK streams text and tool use through an
       ["completed", true, 12, 7, 100],
     ],
   );
+  // Both streams were read to their end over one connection, which is kept for the next call.
+  for (let i = 0; i < 100 && s.gw.ctx.upstreamHttp.idle() === 0; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(s.gw.ctx.upstreamHttp.idle(), 1);
 });
 
 Deno.test(`llm sdk (${mode}): /v1/models answers in each SDK's shape`, async () => {

@@ -7,6 +7,7 @@ import type { Db } from "@infra/db/db.ts";
 import { connectDatabase } from "@infra/db/connect.ts";
 import { migrate } from "@infra/db/migrate.ts";
 import { MetricsRegistry } from "@infra/metrics/registry.ts";
+import { createUpstreamHttp, type UpstreamHttp } from "@infra/http/h1_client.ts";
 import { loadOrCreateAuditKey } from "@infra/audit/audit_key.ts";
 import { type AuditWriter, openAuditWriter } from "@domain/audit/mod.ts";
 import {
@@ -65,6 +66,8 @@ export interface AppContext extends AsyncDisposable {
   readonly llmCalls: CallRecorder;
   /** Scan options for every egress scan (tool results, resources, model output): key and `extra_patterns`. */
   readonly egressScan: ScanOptions;
+  /** The provider gateway's HTTP client (`fetch` for TLS and proxies; our own for plain HTTP). */
+  readonly upstreamHttp: UpstreamHttp;
   /** The MCP gateway: registry, supervised upstreams (child processes) and tool catalogues. */
   readonly mcp: McpHub;
 }
@@ -144,6 +147,7 @@ export async function assembleAppContext(
   const sharedLimiter = createLeasingRateLimiter({ db, inner: createSqlRateLimiter(db), log: input.log });
   const fingerprintKey = new TextEncoder().encode(input.config.secrets.tokenPepper.reveal());
   const mcp = createMcpHub({ ...input, db, metrics, vault, instanceId, version: input.build.version });
+  const upstreamHttp = createUpstreamHttp({ proxied: input.config.server.egressProxy });
   return {
     config: input.config,
     clock: input.clock,
@@ -174,10 +178,12 @@ export async function assembleAppContext(
     }),
     egressScan: egressScanOptions(fingerprintKey, input.config.services.governance.stages.secret_scan),
     mcp,
+    upstreamHttp,
     [Symbol.asyncDispose]: async () => {
       await mcp[Symbol.asyncDispose]();
       await budgetLeases[Symbol.asyncDispose]();
       await llmCalls[Symbol.asyncDispose]();
+      await upstreamHttp[Symbol.asyncDispose]();
       await sync.stop();
       await audit[Symbol.asyncDispose]();
       await sharedLimiter[Symbol.asyncDispose]();

@@ -27,6 +27,11 @@ export interface ServerConfig {
   readonly corsAllowedOrigins: readonly string[];
   readonly trustedProxies: readonly string[];
   readonly bodyLimitBytes: number;
+  /**
+   * An HTTP proxy is set for outbound calls (`HTTP_PROXY` / `ALL_PROXY`, either case): plain-HTTP
+   * upstreams then go through `fetch`, which honours it, instead of the gateway's own client.
+   */
+  readonly egressProxy: boolean;
 }
 
 export type DatabaseConfig =

@@ -58,6 +58,7 @@ export async function loadConfig(input: LoadInput): Promise<Config> {
       corsAllowedOrigins: p.server.cors_allowed_origins,
       trustedProxies: p.server.trusted_proxies,
       bodyLimitBytes: p.server.body_limit_bytes,
+      egressProxy: ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].some((name) => Boolean(env[name])),
     },
     database: chooseDatabase(p, secretsFile!, env, data),
     paths: { services: servicesPath, data, logs: resolveFromHome(layout.home, p.paths.logs) },

@@ -166,7 +166,7 @@ export function llmDeps(ctx: AppContext, auth: AuthDeps): LlmRouteDeps {
     runtime: ctx.llm,
     keys: vaultProviderKeys({ vault: ctx.vault, db: ctx.db, clock: ctx.clock, log: ctx.log }),
     egressScan: ctx.egressScan,
-    fetch: globalThis.fetch,
+    fetch: ctx.upstreamHttp.fetch,
     bodyLimitBytes: ctx.config.server.bodyLimitBytes,
     sessionMemo: new Map(),
   };
