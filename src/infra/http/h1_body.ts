@@ -1,5 +1,7 @@
+/** An answer's body for the lean client (h1_client.ts): by Content-Length, chunked, or to the close. */
 import type { H1Conn } from "./h1_conn.ts";
 
+/** A chunk-size or trailer line longer than this is refused. */
 const MAX_LINE_BYTES = 64 * 1024;
 const latin1 = new TextDecoder("latin1");
 

@@ -1,5 +1,7 @@
-/** The lean client's connections (h1_client.ts): one keep-alive connection, and the idle ones by origin. */
-/** Parked (idle) connections by origin. */
+/**
+ * The lean client's connections (h1_client.ts): the idle ones by origin (`ConnPool`, a stack each, the
+ * most recently used on top) and one keep-alive connection with its read buffer (`H1Conn`).
+ */
 export class ConnPool {
   readonly #max: number;
   readonly #idle = new Map<string, H1Conn[]>();

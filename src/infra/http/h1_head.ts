@@ -1,6 +1,7 @@
+/** HTTP/1.1 on the wire for the lean client (h1_client.ts): the request, the answer's head and framing. */
 import type { H1Conn } from "./h1_conn.ts";
 
-/** HTTP/1.1 on the wire for the lean client (h1_client.ts): the request, the answer's head and framing. */
+/** An answer's head larger than this is refused (as a malformed answer). */
 const MAX_HEAD_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
