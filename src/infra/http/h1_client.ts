@@ -82,7 +82,10 @@ async function exchange(pool: ConnPool, url: URL, init: RequestInit): Promise<Re
     signal?.removeEventListener("abort", onAbort);
     conn?.close();
     if (signal?.aborted) throw signal.reason;
-    throw new TypeError(`error sending request for url (${url.href}): ${describe(error)}`, { cause: error });
+    // The origin and path only: a query string is no place for a key, but never echo one.
+    throw new TypeError(`error sending request to ${url.origin}${url.pathname}: ${describe(error)}`, {
+      cause: error,
+    });
   }
   const c = conn!;
   const done = (reusable: boolean) => {
