@@ -184,3 +184,42 @@ Deno.test(`Db (${mode}) delivers pg_notify payloads to listeners until they unli
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(got, ["one", "two"]);
 });
+
+Deno.test({
+  name: "Db (postgres) lane() is one connection of its own, closed with its pool",
+  ignore: mode !== "postgres",
+  fn: async () => {
+    await using blank = await createBlankDatabase();
+    const db = openPostgresDb({ url: blank.url, max: 3 });
+    const lane = db.lane();
+    // The lane's statements all meet one backend; the pool's own connections are others.
+    const lanePids = new Set<number>();
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const row = await lane.one<{ pid: number; app: string }>(
+          "select pg_backend_pid() as pid, current_setting('application_name') as app",
+        );
+        lanePids.add(row.pid);
+        assert.equal(row.app, "systemprompt-lane");
+      }),
+    );
+    assert.equal(lanePids.size, 1);
+    const poolPids = await Promise.all(
+      Array.from(
+        { length: 3 },
+        () => db.one<{ pid: number }>("select pg_backend_pid() as pid, pg_sleep(0.05)"),
+      ),
+    );
+    assert.equal(poolPids.some((row) => lanePids.has(row.pid)), false);
+    assert.equal(await lane.tx((q) => q.one<{ ok: number }>("select 1 as ok")).then((r) => r.ok), 1);
+    await db.close();
+    await assert.rejects(lane.one("select 1 as ok"));
+  },
+});
+
+Deno.test(`Db (${mode}) lane() answers like the pool`, async () => {
+  await using db = await openTestDb();
+  const lane = db.lane();
+  assert.deepEqual(await lane.one("select 7::int8 as n, '{\"a\":1}'::jsonb as doc"), { n: 7, doc: { a: 1 } });
+  if (mode === "pglite") assert.equal(lane, db.lane());
+});

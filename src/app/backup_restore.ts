@@ -99,14 +99,16 @@ async function refuseUnlessEmpty(q: Queryable, replace: boolean): Promise<void> 
 /** A `Db` whose transactions are the open one, so `migrate` runs inside the restore. */
 function transactionDb(q: Queryable, kind: Db["kind"]): Db {
   const nothing = () => Promise.resolve();
-  return {
+  const db: Db = {
     ...q,
     kind,
     tx: (fn) => fn(q),
     listen: () => Promise.reject(new AppError("internal.unexpected", "no LISTEN inside a restore")),
+    lane: () => db,
     close: nothing,
     [Symbol.asyncDispose]: nothing,
   };
+  return db;
 }
 
 interface Loader {

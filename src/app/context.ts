@@ -120,6 +120,7 @@ export async function assembleAppContext(
   const metrics = new MetricsRegistry();
   const audit = await openAuditWriter({
     db,
+    lane: db.lane(),
     clock: input.clock,
     log: input.log,
     signer: auditKey,

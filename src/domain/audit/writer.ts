@@ -31,6 +31,8 @@ import { EventPublisher } from "./event_publisher.ts";
  */
 export interface AuditWriterOptions {
   readonly db: Db;
+  /** Where the chain's statements go (appends, checkpoints, replay): `db.lane()` in the app; else db. */
+  readonly lane?: Db;
   readonly signer: CheckpointSigner;
   readonly clock: Clock;
   readonly log: Logger;
@@ -95,7 +97,7 @@ export class AuditWriter implements AuditSink, AsyncDisposable {
 
   constructor(options: AuditWriterOptions, journal: LineJournal) {
     const policy = options.policy ?? DEFAULT_CHECKPOINT_POLICY;
-    this.#seq = { db: options.db, signer: options.signer, clock: options.clock, policy };
+    this.#seq = { db: options.lane ?? options.db, signer: options.signer, clock: options.clock, policy };
     this.#journal = journal;
     this.#log = options.log;
     this.#events = new EventPublisher(options.db, options.log, options.eventPublishMs ?? 20);

@@ -37,6 +37,13 @@ export interface Db extends Queryable, AsyncDisposable {
   tx<T>(fn: (q: Queryable) => Promise<T>, options?: TxOptions): Promise<T>;
   /** LISTEN on a channel; `pg_notify(channel, payload)` from any connection (any process) arrives here. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<Listener>;
+  /**
+   * A connection of its own for one serial writer (the audit writer's appends): its statements never
+   * queue behind the pool's, and its backend stays warm instead of taking its turn among the pool's.
+   * The server adapter opens a one-connection pool, closed with this one (or by its own `close`); the
+   * embedded database has one connection and returns itself.
+   */
+  lane(): Db;
   close(): Promise<void>;
 }
 

@@ -47,13 +47,14 @@ const PG = Symbol("pglite");
 
 function wrap(pg: PGlite, lock: Deno.FsFile | undefined): Db {
   let closed = false;
+  let db: Db;
   const close = async () => {
     if (closed) return;
     closed = true;
     await pg.close();
     lock?.close();
   };
-  return {
+  return db = {
     ...bind(pg),
     kind: "pglite",
     [PG]: pg,
@@ -66,6 +67,7 @@ function wrap(pg: PGlite, lock: Deno.FsFile | undefined): Db {
       const unsubscribe = await pg.listen(channel, onPayload);
       return { unlisten: () => unsubscribe() };
     },
+    lane: () => db,
     close,
     [Symbol.asyncDispose]: close,
   } as Db;

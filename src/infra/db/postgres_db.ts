@@ -12,12 +12,35 @@ export interface PostgresOptions {
 type Sql = postgres.Sql<Record<string, never>>;
 type TxSql = postgres.TransactionSql<Record<string, never>>;
 
-/** The server adapter (production): a postgres.js pool. */
+/**
+ * The server adapter (production): a postgres.js pool. `lane()` opens a one-connection pool beside it
+ * (`application_name` systemprompt-lane), closed with it.
+ */
 export function openPostgresDb(options: PostgresOptions): Db {
+  const lanes = new Set<Db>();
+  const db = adapter(options, options.max ?? 10, "systemprompt", () => {
+    const lane: Db = adapter(options, 1, "systemprompt-lane", () => lane, () => lanes.delete(lane));
+    lanes.add(lane);
+    return lane;
+  }, () => {});
+  const close = async () => {
+    await Promise.all([...lanes].map((lane) => lane.close()));
+    await db.close();
+  };
+  return { ...db, close, [Symbol.asyncDispose]: close };
+}
+
+function adapter(
+  options: PostgresOptions,
+  max: number,
+  applicationName: string,
+  lane: () => Db,
+  onClose: () => void,
+): Db {
   const { url, host } = splitSocketHost(options.url);
   const sql: Sql = postgres(url, {
     ...(host ? { host } : {}),
-    max: options.max ?? 10,
+    max,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     onnotice: () => {},
     types: {
@@ -34,11 +57,11 @@ export function openPostgresDb(options: PostgresOptions): Db {
       // postgres.js's array parser returns an unquoted NULL element as the string "NULL".
       textArray: { to: 1009, from: [1009], serialize: serializeTextArray, parse: parseTextArray },
     },
-    connection: { application_name: "systemprompt" },
+    connection: { application_name: applicationName },
   }) as unknown as Sql;
-  const base = bind(sql);
+  const close = () => (onClose(), sql.end({ timeout: 5 }));
   return {
-    ...base,
+    ...bind(sql),
     kind: "postgres",
     tx: <T>(fn: (q: Queryable) => Promise<T>, txOptions: TxOptions = {}) =>
       sql.begin(txOptions.readOnly ? "read only" : "read write", (tx) => fn(bind(tx))) as Promise<T>,
@@ -46,8 +69,9 @@ export function openPostgresDb(options: PostgresOptions): Db {
       const { unlisten } = await sql.listen(channel, (payload) => onPayload(payload));
       return { unlisten };
     },
-    close: () => sql.end({ timeout: 5 }),
-    [Symbol.asyncDispose]: () => sql.end({ timeout: 5 }),
+    lane,
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 
