@@ -3,114 +3,125 @@ import { migrate } from "@infra/db/migrate.ts";
 import { MIGRATIONS } from "@infra/db/migrations.ts";
 import { openPostgresDb } from "@infra/db/postgres_db.ts";
 import { isAppError } from "@shared/errors.ts";
+import type { Db } from "@infra/db/db.ts";
 import { databaseUrl, openTestDb, testDbMode, testPgSettings, withAdmin } from "./support/db.ts";
 
 const mode = testDbMode();
 
-Deno.test(`Db (${mode}) decodes SQL types to the values the port promises`, async () => {
-  await using db = await openTestDb();
-  const row = await db.one(
-    `select 42::int8 as small, 9007199254740993::int8 as big, -9007199254740991::int8 as min_safe,
-       1.50::numeric as num, '{"a":[1,"x"],"b":null}'::jsonb as doc, '\\xdeadbeef'::bytea as bin,
-       '2024-01-02T03:04:05.678Z'::timestamptz as at, array['a','b,c']::text[] as arr`,
-  );
-  assert.deepEqual(row, {
-    small: 42,
-    big: "9007199254740993",
-    min_safe: -9007199254740991,
-    num: "1.50",
-    doc: { a: [1, "x"], b: null },
-    bin: new Uint8Array([0xde, 0xad, 0xbe, 0xef]),
-    at: new Date("2024-01-02T03:04:05.678Z"),
-    arr: ["a", "b,c"],
+/** The port's contract holds for the pool and for its lane (pg_lane.ts speaks the protocol itself). */
+async function openVia(via: "pool" | "lane"): Promise<Db & AsyncDisposable> {
+  const base = await openTestDb();
+  return via === "pool" ? base : { ...base.lane(), [Symbol.asyncDispose]: () => base.close() };
+}
+
+for (const via of ["pool", "lane"] as const) {
+  Deno.test(`Db (${mode}, ${via}) decodes SQL types to the values the port promises`, async () => {
+    await using db = await openVia(via);
+    const row = await db.one(
+      `select 42::int8 as small, 9007199254740993::int8 as big, -9007199254740991::int8 as min_safe,
+         1.50::numeric as num, '{"a":[1,"x"],"b":null}'::jsonb as doc, '\\xdeadbeef'::bytea as bin,
+         '2024-01-02T03:04:05.678Z'::timestamptz as at, array['a','b,c']::text[] as arr`,
+    );
+    assert.deepEqual(row, {
+      small: 42,
+      big: "9007199254740993",
+      min_safe: -9007199254740991,
+      num: "1.50",
+      doc: { a: [1, "x"], b: null },
+      bin: new Uint8Array([0xde, 0xad, 0xbe, 0xef]),
+      at: new Date("2024-01-02T03:04:05.678Z"),
+      arr: ["a", "b,c"],
+    });
   });
-});
 
-Deno.test(`Db (${mode}) keeps text[] NULL elements, quotes and the string 'NULL' apart`, async () => {
-  await using db = await openTestDb();
-  const tricky = ["NULL", null, 'q"uote', "back\\slash", "", "{x}", "a b"];
-  const literal = await db.one(
-    `select array['NULL', null, 'q"uote', E'back\\\\slash', '', '{x}', 'a b']::text[] as arr`,
-  );
-  assert.deepEqual(literal, { arr: tricky });
-  assert.deepEqual(await db.one("select $1::text[] as arr", [tricky as readonly string[]]), { arr: tricky });
-});
+  Deno.test(`Db (${mode}, ${via}) keeps text[] NULL elements, quotes and the string 'NULL' apart`, async () => {
+    await using db = await openVia(via);
+    const tricky = ["NULL", null, 'q"uote', "back\\slash", "", "{x}", "a b"];
+    const literal = await db.one(
+      `select array['NULL', null, 'q"uote', E'back\\\\slash', '', '{x}', 'a b']::text[] as arr`,
+    );
+    assert.deepEqual(literal, { arr: tricky });
+    assert.deepEqual(await db.one("select $1::text[] as arr", [tricky as readonly string[]]), {
+      arr: tricky,
+    });
+  });
 
-Deno.test(`Db (${mode}) round-trips parameters of every SqlParam type`, async () => {
-  await using db = await openTestDb();
-  const at = new Date("2025-06-07T08:09:10.123Z");
-  const row = await db.one(
-    `select $1::int8 as big, $2::int8 as small, $3::jsonb as doc, $4::bytea as bin, $5::timestamptz as at,
-       $6::text[] as arr, $7::bool as flag, $8::text as nothing, $9::int8 as from_bigint`,
-    [
-      "9223372036854775807",
-      7,
-      JSON.stringify({ k: "v" }),
-      new Uint8Array([0, 1, 255]),
+  Deno.test(`Db (${mode}, ${via}) round-trips parameters of every SqlParam type`, async () => {
+    await using db = await openVia(via);
+    const at = new Date("2025-06-07T08:09:10.123Z");
+    const row = await db.one(
+      `select $1::int8 as big, $2::int8 as small, $3::jsonb as doc, $4::bytea as bin, $5::timestamptz as at,
+         $6::text[] as arr, $7::bool as flag, $8::text as nothing, $9::int8 as from_bigint`,
+      [
+        "9223372036854775807",
+        7,
+        JSON.stringify({ k: "v" }),
+        new Uint8Array([0, 1, 255]),
+        at,
+        ["x", "y"],
+        true,
+        null,
+        9007199254740993n,
+      ],
+    );
+    assert.deepEqual(row, {
+      big: "9223372036854775807",
+      small: 7,
+      doc: { k: "v" },
+      bin: new Uint8Array([0, 1, 255]),
       at,
-      ["x", "y"],
-      true,
-      null,
-      9007199254740993n,
-    ],
-  );
-  assert.deepEqual(row, {
-    big: "9223372036854775807",
-    small: 7,
-    doc: { k: "v" },
-    bin: new Uint8Array([0, 1, 255]),
-    at,
-    arr: ["x", "y"],
-    flag: true,
-    nothing: null,
-    from_bigint: "9007199254740993",
+      arr: ["x", "y"],
+      flag: true,
+      nothing: null,
+      from_bigint: "9007199254740993",
+    });
   });
-});
 
-Deno.test(`Db (${mode}) query() names the columns in order even for zero rows`, async () => {
-  await using db = await openTestDb();
-  const result = await db.query("select 1 as zeta, 'x' as alpha, now() as mid where false");
-  assert.deepEqual(result, { columns: ["zeta", "alpha", "mid"], rows: [] });
-  const users = await db.query("select id, name, email from users");
-  assert.deepEqual(users.columns, ["id", "name", "email"]);
-});
+  Deno.test(`Db (${mode}, ${via}) query() names the columns in order even for zero rows`, async () => {
+    await using db = await openVia(via);
+    const result = await db.query("select 1 as zeta, 'x' as alpha, now() as mid where false");
+    assert.deepEqual(result, { columns: ["zeta", "alpha", "mid"], rows: [] });
+    const users = await db.query("select id, name, email from users");
+    assert.deepEqual(users.columns, ["id", "name", "email"]);
+  });
 
-Deno.test(`Db (${mode}) query() rejects several statements in one string`, async () => {
-  await using db = await openTestDb();
-  await assert.rejects(db.query("select 1; select 2"));
-  await assert.rejects(db.query("create table smuggled (x int); select 1"));
-  assert.equal((await db.one<{ t: string | null }>("select to_regclass('smuggled')::text as t")).t, null);
-});
+  Deno.test(`Db (${mode}, ${via}) query() rejects several statements in one string`, async () => {
+    await using db = await openVia(via);
+    await assert.rejects(db.query("select 1; select 2"));
+    await assert.rejects(db.query("create table smuggled (x int); select 1"));
+    assert.equal((await db.one<{ t: string | null }>("select to_regclass('smuggled')::text as t")).t, null);
+  });
 
-Deno.test(`Db (${mode}) exec() runs a script of several statements`, async () => {
-  await using db = await openTestDb();
-  await db.exec("create table scratch (x int); insert into scratch values (1), (2);");
-  assert.deepEqual(await db.many("select x from scratch order by x"), [{ x: 1 }, { x: 2 }]);
-});
+  Deno.test(`Db (${mode}, ${via}) exec() runs a script of several statements`, async () => {
+    await using db = await openVia(via);
+    await db.exec("create table scratch (x int); insert into scratch values (1), (2);");
+    assert.deepEqual(await db.many("select x from scratch order by x"), [{ x: 1 }, { x: 2 }]);
+  });
 
-Deno.test(`Db (${mode}) tx(readOnly) refuses a write and keeps nothing`, async () => {
-  await using db = await openTestDb();
-  const insert = "insert into users (id, name, email) values (gen_random_uuid(), 'Ro', 'ro@example.com')";
-  await assert.rejects(db.tx((q) => q.query(insert), { readOnly: true }), /read-only/);
-  assert.equal((await db.one<{ n: number }>("select count(*)::int8 as n from users")).n, 0);
-  assert.equal(
-    await db.tx(async (q) => (await q.one<{ v: number }>("select 1 as v")).v, { readOnly: true }),
-    1,
-  );
-});
+  Deno.test(`Db (${mode}, ${via}) tx(readOnly) refuses a write and keeps nothing`, async () => {
+    await using db = await openVia(via);
+    const insert = "insert into users (id, name, email) values (gen_random_uuid(), 'Ro', 'ro@example.com')";
+    await assert.rejects(db.tx((q) => q.query(insert), { readOnly: true }), /read-only/);
+    assert.equal((await db.one<{ n: number }>("select count(*)::int8 as n from users")).n, 0);
+    assert.equal(
+      await db.tx(async (q) => (await q.one<{ v: number }>("select 1 as v")).v, { readOnly: true }),
+      1,
+    );
+  });
 
-Deno.test(`Db (${mode}) tx() rolls back when the callback throws`, async () => {
-  await using db = await openTestDb();
-  const insert = "insert into users (id, name, email) values (gen_random_uuid(), 'Rb', 'rb@example.com')";
-  await assert.rejects(
-    db.tx(async (q) => {
-      await q.query(insert);
-      throw new Error("abort");
-    }),
-    /abort/,
-  );
-  assert.equal((await db.one<{ n: number }>("select count(*)::int8 as n from users")).n, 0);
-});
+  Deno.test(`Db (${mode}, ${via}) tx() rolls back when the callback throws`, async () => {
+    await using db = await openVia(via);
+    const insert = "insert into users (id, name, email) values (gen_random_uuid(), 'Rb', 'rb@example.com')";
+    await assert.rejects(
+      db.tx(async (q) => {
+        await q.query(insert);
+        throw new Error("abort");
+      }),
+      /abort/,
+    );
+    assert.equal((await db.one<{ n: number }>("select count(*)::int8 as n from users")).n, 0);
+  });
+}
 
 Deno.test(`migrate() (${mode}) is idempotent and refuses an edited migration`, async () => {
   await using db = await openTestDb();

@@ -1,6 +1,8 @@
 import postgres from "postgres";
 import type { Db, Queryable, QueryResult, Row, SqlParam, TxOptions } from "./db.ts";
 import { bytesToPgHex, parseInt8, pgHexToBytes } from "./db.ts";
+import { laneTarget, openLane } from "./pg_lane.ts";
+import { parseTextArray, serializeTextArray } from "./pg_text.ts";
 import { createQueryable } from "./queryable.ts";
 
 export interface PostgresOptions {
@@ -13,22 +15,36 @@ type Sql = postgres.Sql<Record<string, never>>;
 type TxSql = postgres.TransactionSql<Record<string, never>>;
 
 /**
- * The server adapter (production): a postgres.js pool. `lane()` opens a one-connection pool beside it
- * (`application_name` systemprompt-lane), closed with it.
+ * The server adapter (production): a postgres.js pool. `lane()` opens one connection of its own beside
+ * it (pg_lane.ts, `application_name` systemprompt-lane), closed with it.
  */
 export function openPostgresDb(options: PostgresOptions): Db {
   const lanes = new Set<Db>();
-  const db = adapter(options, options.max ?? 10, "systemprompt", () => {
-    const lane: Db = adapter(options, 1, "systemprompt-lane", () => lane, () => lanes.delete(lane));
+  const connectTimeoutMs = (options.connectTimeoutSeconds ?? 10) * 1000;
+  const openLaneDb = (): Db => {
+    const { url, host } = splitSocketHost(options.url);
+    const target = laneTarget(new URL(url), host, LANE_NAME);
+    const lane: Db = target
+      ? openLane({
+        target,
+        connectTimeoutMs,
+        listen: (channel, onPayload) => db.listen(channel, onPayload),
+        fallback: () => adapter(options, 1, LANE_NAME, () => lane, () => {}),
+        onClose: () => lanes.delete(lane),
+      })
+      : adapter(options, 1, LANE_NAME, () => lane, () => lanes.delete(lane));
     lanes.add(lane);
     return lane;
-  }, () => {});
+  };
+  const db = adapter(options, options.max ?? 10, "systemprompt", openLaneDb, () => {});
   const close = async () => {
     await Promise.all([...lanes].map((lane) => lane.close()));
     await db.close();
   };
   return { ...db, close, [Symbol.asyncDispose]: close };
 }
+
+const LANE_NAME = "systemprompt-lane";
 
 function adapter(
   options: PostgresOptions,
@@ -109,32 +125,6 @@ function release(query: unknown): void {
     q["strings"] =
     q["string"] =
       null;
-}
-
-function serializeTextArray(xs: readonly (string | null)[]): string {
-  return `{${
-    xs.map((x) => x === null ? "NULL" : `"${x.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")
-  }}`;
-}
-
-/** A one-dimensional text[] literal, e.g. `{a,"b,c",NULL}`. */
-function parseTextArray(text: string): (string | null)[] {
-  const out: (string | null)[] = [];
-  let i = 1;
-  while (i < text.length - 1) {
-    if (text[i] === '"') {
-      let value = "";
-      for (i++; text[i] !== '"'; i++) value += text[i] === "\\" ? text[++i] : text[i];
-      out.push(value);
-      i += 2;
-    } else {
-      const end = text.indexOf(",", i) === -1 ? text.length - 1 : text.indexOf(",", i);
-      const raw = text.slice(i, end);
-      out.push(raw === "NULL" ? null : raw);
-      i = end + 1;
-    }
-  }
-  return out;
 }
 
 /**

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { isDatabaseUnavailable } from "@infra/audit/unavailable.ts";
+import { laneTarget } from "@infra/db/pg_lane.ts";
+import { openPostgresDb } from "@infra/db/postgres_db.ts";
+import { openTestDb, testDbMode, testPgSettings } from "./support/db.ts";
+
+const postgresOnly = testDbMode() !== "postgres";
+
+Deno.test("laneTarget() serves sockets and plain TCP, and leaves TLS and other options to postgres.js", () => {
+  const socket = laneTarget(new URL("postgres://ops@localhost:5433/audit"), "/run/pg", "lane");
+  assert.deepEqual(socket, {
+    socket: { path: "/run/pg/.s.PGSQL.5433" },
+    user: "ops",
+    password: undefined,
+    database: "audit",
+    applicationName: "lane",
+  });
+  const tcp = laneTarget(new URL("postgres://ops:p%40ss@db.internal/?sslmode=disable"), undefined, "lane");
+  assert.deepEqual(tcp?.socket, { hostname: "db.internal", port: 5432 });
+  assert.equal(tcp?.password, "p@ss");
+  assert.equal(tcp?.database, "ops");
+  for (
+    const url of [
+      "postgres://ops@h/db?sslmode=require",
+      "postgres://ops@h/db?options=-c%20x",
+      "postgres://h/db",
+    ]
+  ) {
+    assert.equal(laneTarget(new URL(url), undefined, "lane"), undefined, url);
+  }
+});
+
+Deno.test({
+  name: "lane (postgres) keeps order under concurrency, survives a refused statement, and ends on close",
+  ignore: postgresOnly,
+  fn: async () => {
+    await using db = await openTestDb();
+    const lane = db.lane();
+    const order: number[] = [];
+    await Promise.all(
+      Array.from(
+        { length: 40 },
+        (_, i) => lane.one<{ n: number }>("select $1::int as n", [i]).then((r) => order.push(r.n)),
+      ),
+    );
+    assert.deepEqual(order, Array.from({ length: 40 }, (_, i) => i));
+    // A transaction may pipeline statements (the sequencer takes its lock and reads the head at once).
+    const pair = await lane.tx((q) =>
+      Promise.all([q.one("select 1 as a"), q.one("select 2 as b"), q.exec("select 3")])
+    );
+    assert.deepEqual(pair.slice(0, 2), [{ a: 1 }, { b: 2 }]);
+    const refused = await lane.query("select 1/0 as x").catch((error) => error);
+    assert.equal(refused.code, "22012");
+    assert.equal(isDatabaseUnavailable(refused), false);
+    assert.deepEqual(await lane.one("select 2 as x"), { x: 2 });
+    await lane.close();
+    const ended = await lane.one("select 1 as x").catch((error) => error);
+    assert.equal(ended.code, "CONNECTION_ENDED");
+    assert.deepEqual(await db.one("select 3 as x"), { x: 3 }, "closing the lane leaves the pool");
+  },
+});
+
+Deno.test({
+  name: "lane (postgres) reports a lost connection as unavailable, then reconnects",
+  ignore: postgresOnly,
+  fn: async () => {
+    await using db = await openTestDb();
+    const lane = db.lane();
+    const { pid } = await lane.one<{ pid: number }>("select pg_backend_pid() as pid");
+    await db.query("select pg_terminate_backend($1::int)", [pid]);
+    const lost = await lane.one("select 1 as x").catch((error) => error);
+    assert.ok(isDatabaseUnavailable(lost), String(lost));
+    const again = await lane.one<{ pid: number }>("select pg_backend_pid() as pid");
+    assert.notEqual(again.pid, pid);
+  },
+});
+
+Deno.test({
+  name: "lane (postgres) logs in with SCRAM-SHA-256 and with MD5, and refuses a wrong password",
+  ignore: postgresOnly,
+  fn: async () => {
+    await using db = await openTestDb();
+    const hbaFile = (await db.one<{ f: string }>("select current_setting('hba_file') as f")).f;
+    const original = await Deno.readTextFile(hbaFile);
+    const suffix = crypto.randomUUID().slice(0, 8);
+    const scramUser = `lane_scram_${suffix}`, md5User = `lane_md5_${suffix}`;
+    try {
+      await Deno.writeTextFile(
+        hbaFile,
+        `local all ${scramUser} scram-sha-256\nlocal all ${md5User} md5\n${original}`,
+      );
+      await db.query("select pg_reload_conf()");
+      await db.exec(`create role ${scramUser} login password 'Sc r@m:pass'`);
+      await db.exec(`set password_encryption = 'md5'; create role ${md5User} login password 'md5-pass'`);
+      await new Promise((r) => setTimeout(r, 300)); // the postmaster reloads pg_hba.conf asynchronously
+      const url = (user: string, password: string) => {
+        const u = new URL(testPgSettings().adminUrl);
+        u.username = user;
+        u.password = encodeURIComponent(password);
+        return u.href;
+      };
+      for (const [user, password] of [[scramUser, "Sc r@m:pass"], [md5User, "md5-pass"]] as const) {
+        await using pool = openPostgresDb({ url: url(user, password), max: 1 });
+        const row = await pool.lane().one<{ who: string; app: string }>(
+          "select current_user as who, current_setting('application_name') as app",
+        );
+        assert.deepEqual(row, { who: user, app: "systemprompt-lane" });
+        await using wrong = openPostgresDb({ url: url(user, "not it"), max: 1 });
+        const refused = await wrong.lane().one("select 1 as x").catch((error) => error);
+        assert.equal(refused.code, "28P01", String(refused));
+      }
+    } finally {
+      await Deno.writeTextFile(hbaFile, original);
+      await db.query("select pg_reload_conf()");
+      await db.exec(`drop role if exists ${scramUser}; drop role if exists ${md5User}`);
+    }
+  },
+});
