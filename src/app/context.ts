@@ -143,7 +143,8 @@ export async function assembleAppContext(
     clock: input.clock,
     release: (settlement) => llmCalls.settle(settlement),
   });
-  const llmCalls = createCallRecorder({ db, log: input.log, route: budgetLeases.route });
+  // The recorder is a serial writer too: its batches take a lane of their own, off the pool's turn.
+  const llmCalls = createCallRecorder({ db: db.lane(), log: input.log, route: budgetLeases.route });
   // Busy keys charge blocks of hits, one round trip per block (rate_lease.ts); returned on dispose.
   const sharedLimiter = createLeasingRateLimiter({ db, inner: createSqlRateLimiter(db), log: input.log });
   const fingerprintKey = new TextEncoder().encode(input.config.secrets.tokenPepper.reveal());
