@@ -44,6 +44,7 @@ export class PgConnection {
   readonly #statements = new Map<string, Statement>();
   #broken = false;
   #tail: Promise<unknown> = Promise.resolve();
+  #busy = 0;
 
   private constructor(conn: Deno.Conn) {
     this.#conn = conn;
@@ -85,9 +86,11 @@ export class PgConnection {
     return this.#serial(() => this.#simple(text));
   }
 
+  /** An idle connection starts the request at once: its bytes leave before the caller's next line. */
   #serial<T>(request: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(request);
-    this.#tail = result.catch(() => {});
+    const result = this.#busy === 0 ? request() : this.#tail.then(request);
+    this.#busy++;
+    this.#tail = result.then(() => this.#busy--, () => this.#busy--);
     return result;
   }
 

@@ -48,7 +48,9 @@ export function laneTarget(
 export function openLane(options: LaneOptions): Db {
   let connection: Promise<PgConnection> | undefined;
   let fallback: Db | undefined;
+  let live: PgConnection | undefined;
   let tail: Promise<unknown> = Promise.resolve();
+  let busy = 0;
   let closed = false;
 
   const connect = () =>
@@ -64,30 +66,44 @@ export function openLane(options: LaneOptions): Db {
       );
     });
 
-  /** Runs `job` after every request queued before it, on a live connection. */
+  const attempt = async <T>(
+    job: (c: PgConnection) => Promise<T>,
+    onFallback: (db: Db) => Promise<T>,
+  ): Promise<T> => {
+    if (closed) throw Object.assign(new Error("the lane is closed"), { code: "CONNECTION_ENDED" });
+    if (fallback) return await onFallback(fallback);
+    let c: PgConnection;
+    try {
+      c = live ?? (live = await connect());
+    } catch (error) {
+      if (!(error instanceof LaneUnsupported)) throw error;
+      fallback = options.fallback();
+      return await onFallback(fallback);
+    }
+    try {
+      return await job(c);
+    } finally {
+      if (!c.usable) {
+        live = connection = undefined;
+        c.close();
+      }
+    }
+  };
+
+  /**
+   * Runs `job` after every request queued before it, on a live connection. An idle lane starts it at
+   * once: its bytes leave before the call returns, without the queue's three promise hops.
+   */
   const run = <T>(job: (c: PgConnection) => Promise<T>, onFallback: (db: Db) => Promise<T>): Promise<T> => {
-    const result = tail.then(async () => {
-      if (closed) throw Object.assign(new Error("the lane is closed"), { code: "CONNECTION_ENDED" });
-      if (fallback) return await onFallback(fallback);
-      let c: PgConnection;
-      try {
-        c = await connect();
-      } catch (error) {
-        if (!(error instanceof LaneUnsupported)) throw error;
-        fallback = options.fallback();
-        return await onFallback(fallback);
-      }
-      try {
-        return await job(c);
-      } finally {
-        if (!c.usable) {
-          connection = undefined;
-          c.close();
-        }
-      }
-    });
-    tail = result.catch(() => {});
+    const result = busy === 0 && live?.usable
+      ? attempt(job, onFallback)
+      : tail.then(() => attempt(job, onFallback));
+    busy++;
+    tail = result.then(idle, idle);
     return result;
+  };
+  const idle = () => {
+    busy--;
   };
 
   const on = (c: PgConnection): Queryable =>
@@ -120,6 +136,7 @@ export function openLane(options: LaneOptions): Db {
     options.onClose();
     // A statement the database never answers (it is stopped) must not hold the shutdown: 5 s, as the pool.
     await Promise.race([tail, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    live = undefined;
     if (connection) (await connection.catch(() => undefined))?.close();
     await fallback?.close();
   };
