@@ -17,6 +17,7 @@ import m0016 from "@sql/migrations/0016_audit_event_nudge.sql" with { type: "tex
 import m0017 from "@sql/migrations/0017_decision_events_published.sql" with { type: "text" };
 import m0018 from "@sql/migrations/0018_audit_append_checkpoints.sql" with { type: "text" };
 import m0019 from "@sql/migrations/0019_llm_events_reference.sql" with { type: "text" };
+import m0020 from "@sql/migrations/0020_audit_append_inline.sql" with { type: "text" };
 
 /**
  * Every migration, in order, embedded as text so that a bundled or compiled build carries them.
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 17, name: "0017_decision_events_published", sql: m0017 },
   { version: 18, name: "0018_audit_append_checkpoints", sql: m0018 },
   { version: 19, name: "0019_llm_events_reference", sql: m0019 },
+  { version: 20, name: "0020_audit_append_inline", sql: m0020 },
 ];
