@@ -61,6 +61,19 @@ Deno.test({
 });
 
 Deno.test({
+  name: "lane (postgres) prepares a statement again when the schema changed under it",
+  ignore: postgresOnly,
+  fn: async () => {
+    await using db = await openTestDb();
+    const lane = db.lane();
+    await db.exec("create table lane_shape (a int); insert into lane_shape values (1)");
+    assert.deepEqual(await lane.many("select * from lane_shape"), [{ a: 1 }]);
+    await db.exec("alter table lane_shape add column b text default 'x'");
+    assert.deepEqual(await lane.many("select * from lane_shape"), [{ a: 1, b: "x" }]);
+  },
+});
+
+Deno.test({
   name: "lane (postgres) reports a lost connection as unavailable, then reconnects",
   ignore: postgresOnly,
   fn: async () => {

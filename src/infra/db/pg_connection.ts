@@ -36,6 +36,8 @@ interface Statement {
 /** Statements kept prepared per connection; past this, a text is parsed on every call (unnamed). */
 const MAX_STATEMENTS = 100;
 const PROTOCOL_3 = 196608;
+/** Refusals that mean "this prepared statement is stale" (postgres.js re-prepares on the same ones). */
+const REPREPARE = new Set(["FetchPreparedStatement", "RevalidateCachedQuery", "transformAssignedExpr"]);
 
 export class PgConnection {
   readonly #conn: Deno.Conn;
@@ -45,6 +47,9 @@ export class PgConnection {
   #broken = false;
   #tail: Promise<unknown> = Promise.resolve();
   #busy = 0;
+  /** Statements named so far (names are never reused), and those to close with the next request. */
+  #named = 0;
+  readonly #stale: string[] = [];
 
   private constructor(conn: Deno.Conn) {
     this.#conn = conn;
@@ -78,7 +83,19 @@ export class PgConnection {
 
   /** One statement; calls made while another is in flight (a transaction's pipelined pair) wait their turn. */
   query<T = Row>(text: string, params: readonly SqlParam[]): Promise<QueryResult<T>> {
-    return this.#serial(() => this.#query<T>(text, params));
+    return this.#serial(async () => {
+      try {
+        return await this.#query<T>(text, params);
+      } catch (error) {
+        // A statement prepared before the schema changed (a migration, a restore): prepare it again, once.
+        if (!(error instanceof PgError) || !REPREPARE.has(error.routine ?? "")) throw error;
+        const stale = this.#statements.get(text);
+        if (!stale) throw error;
+        this.#statements.delete(text);
+        this.#stale.push(stale.name);
+        return await this.#query<T>(text, params);
+      }
+    });
   }
 
   /** Runs a script through the simple protocol (several statements allowed, no parameters). */
@@ -96,9 +113,9 @@ export class PgConnection {
 
   async #query<T = Row>(text: string, params: readonly SqlParam[]): Promise<QueryResult<T>> {
     const known = this.#statements.get(text);
-    const name = known?.name ??
-      (this.#statements.size < MAX_STATEMENTS ? `l${this.#statements.size + 1}` : "");
+    const name = known?.name ?? (this.#statements.size < MAX_STATEMENTS ? `l${++this.#named}` : "");
     const out = this.#out;
+    for (const stale of this.#stale.splice(0)) out.begin(F.close).int8(0x53).cstring(stale).end();
     if (!known) {
       out.begin(F.parse).cstring(name).cstring(text).int16(0).end();
       out.begin(F.describe).int8(0x53).cstring(name).end();

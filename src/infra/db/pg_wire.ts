@@ -29,6 +29,7 @@ export const F = {
   query: 0x51, // Q
   password: 0x70, // p
   terminate: 0x58, // X
+  close: 0x43, // C
 } as const;
 
 /** Builds frontend messages into one buffer, so a request leaves in one write. */
@@ -192,6 +193,8 @@ export class PgError extends Error {
   readonly severity: string;
   readonly detail: string | undefined;
   readonly hint: string | undefined;
+  /** The server's source routine (e.g. RevalidateCachedQuery): which refusals a re-prepare cures. */
+  readonly routine: string | undefined;
 
   constructor(fields: ReadonlyMap<string, string>) {
     super(fields.get("M") ?? "database error");
@@ -200,6 +203,7 @@ export class PgError extends Error {
     this.severity = fields.get("V") ?? fields.get("S") ?? "ERROR";
     this.detail = fields.get("D");
     this.hint = fields.get("H");
+    this.routine = fields.get("R");
   }
 }
 
