@@ -88,44 +88,83 @@ Deno.test({
   },
 });
 
+/** Roles that must log in with a password (pg_hba.conf edited for them alone), for `fn`; then undone. */
+async function withPasswordRoles(
+  roles: readonly { name: string; method: "scram-sha-256" | "md5"; password: string }[],
+  fn: (url: (user: string, password?: string) => string) => Promise<void>,
+): Promise<void> {
+  await using db = await openTestDb();
+  const hbaFile = (await db.one<{ f: string }>("select current_setting('hba_file') as f")).f;
+  const original = await Deno.readTextFile(hbaFile);
+  try {
+    await Deno.writeTextFile(
+      hbaFile,
+      `${roles.map((r) => `local all ${r.name} ${r.method}\n`).join("")}${original}`,
+    );
+    await db.query("select pg_reload_conf()");
+    for (const role of roles) {
+      await db.exec(
+        `set password_encryption = '${role.method}'; create role ${role.name} login password '${role.password}'`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 300)); // the postmaster reloads pg_hba.conf asynchronously
+    await fn((user, password) => {
+      const u = new URL(testPgSettings().adminUrl);
+      u.username = user;
+      if (password !== undefined) u.password = encodeURIComponent(password);
+      return u.href;
+    });
+  } finally {
+    await Deno.writeTextFile(hbaFile, original);
+    await db.query("select pg_reload_conf()");
+    await db.exec(roles.map((r) => `drop role if exists ${r.name};`).join(" "));
+  }
+}
+
 Deno.test({
   name: "lane (postgres) logs in with SCRAM-SHA-256 and with MD5, and refuses a wrong password",
   ignore: postgresOnly,
   fn: async () => {
-    await using db = await openTestDb();
-    const hbaFile = (await db.one<{ f: string }>("select current_setting('hba_file') as f")).f;
-    const original = await Deno.readTextFile(hbaFile);
     const suffix = crypto.randomUUID().slice(0, 8);
-    const scramUser = `lane_scram_${suffix}`, md5User = `lane_md5_${suffix}`;
-    try {
-      await Deno.writeTextFile(
-        hbaFile,
-        `local all ${scramUser} scram-sha-256\nlocal all ${md5User} md5\n${original}`,
-      );
-      await db.query("select pg_reload_conf()");
-      await db.exec(`create role ${scramUser} login password 'Sc r@m:pass'`);
-      await db.exec(`set password_encryption = 'md5'; create role ${md5User} login password 'md5-pass'`);
-      await new Promise((r) => setTimeout(r, 300)); // the postmaster reloads pg_hba.conf asynchronously
-      const url = (user: string, password: string) => {
-        const u = new URL(testPgSettings().adminUrl);
-        u.username = user;
-        u.password = encodeURIComponent(password);
-        return u.href;
-      };
-      for (const [user, password] of [[scramUser, "Sc r@m:pass"], [md5User, "md5-pass"]] as const) {
-        await using pool = openPostgresDb({ url: url(user, password), max: 1 });
+    const roles = [
+      { name: `lane_scram_${suffix}`, method: "scram-sha-256", password: "Sc r@m:pass" },
+      { name: `lane_md5_${suffix}`, method: "md5", password: "md5-pass" },
+    ] as const;
+    await withPasswordRoles(roles, async (url) => {
+      for (const { name, password } of roles) {
+        await using pool = openPostgresDb({ url: url(name, password), max: 1 });
         const row = await pool.lane().one<{ who: string; app: string }>(
           "select current_user as who, current_setting('application_name') as app",
         );
-        assert.deepEqual(row, { who: user, app: "systemprompt-lane" });
-        await using wrong = openPostgresDb({ url: url(user, "not it"), max: 1 });
+        assert.deepEqual(row, { who: name, app: "systemprompt-lane" });
+        await using wrong = openPostgresDb({ url: url(name, "not it"), max: 1 });
         const refused = await wrong.lane().one("select 1 as x").catch((error) => error);
         assert.equal(refused.code, "28P01", String(refused));
       }
-    } finally {
-      await Deno.writeTextFile(hbaFile, original);
-      await db.query("select pg_reload_conf()");
-      await db.exec(`drop role if exists ${scramUser}; drop role if exists ${md5User}`);
-    }
+    });
+  },
+});
+
+Deno.test({
+  name: "lane (postgres) hands over to postgres.js for a login it cannot do alone",
+  ignore: postgresOnly,
+  fn: async () => {
+    const role = {
+      name: `lane_env_${crypto.randomUUID().slice(0, 8)}`,
+      method: "scram-sha-256",
+      password: "from-env",
+    } as const;
+    await withPasswordRoles([role], async (url) => {
+      // No password in the URL: the lane's own client cannot answer; postgres.js reads PGPASSWORD.
+      Deno.env.set("PGPASSWORD", role.password);
+      try {
+        await using pool = openPostgresDb({ url: url(role.name), max: 1 });
+        const lane = pool.lane();
+        assert.deepEqual(await lane.one("select current_user as who"), { who: role.name });
+        assert.deepEqual(await lane.tx((q) => q.one("select 2 as x")), { x: 2 });
+      } finally {
+        Deno.env.delete("PGPASSWORD");
+      }
+    });
   },
 });
