@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { isDatabaseUnavailable } from "@infra/audit/unavailable.ts";
 import { laneTarget } from "@infra/db/pg_lane.ts";
 import { openPostgresDb } from "@infra/db/postgres_db.ts";
+import { isAppError } from "@shared/errors.ts";
 import { openTestDb, testDbMode, testPgSettings } from "./support/db.ts";
 
 const postgresOnly = testDbMode() !== "postgres";
@@ -86,6 +87,20 @@ Deno.test({
     const again = await lane.one<{ pid: number }>("select pg_backend_pid() as pid");
     assert.notEqual(again.pid, pid);
   },
+});
+
+Deno.test("lane: a database that cannot be reached is db.unavailable, at once and again later", async () => {
+  const missing = `postgres://ops@localhost:5432/audit?host=${
+    encodeURIComponent("/nonexistent/sp-socket-dir")
+  }`;
+  await using pool = openPostgresDb({ url: missing, max: 1, connectTimeoutSeconds: 2 });
+  const lane = pool.lane();
+  for (let i = 0; i < 2; i++) {
+    const error = await lane.one("select 1 as x").catch((e) => e);
+    assert.ok(isAppError(error, "db.unavailable"), String(error));
+    assert.ok(isDatabaseUnavailable(error));
+    assert.match(error.message, /audit lane cannot reach the database/);
+  }
 });
 
 /** Roles that must log in with a password (pg_hba.conf edited for them alone), for `fn`; then undone. */

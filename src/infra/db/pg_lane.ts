@@ -59,7 +59,7 @@ export function openLane(options: LaneOptions): Db {
       if (error instanceof LaneUnsupported || error instanceof PgError) throw error; // refused, not unreachable
       throw new AppError(
         "db.unavailable",
-        `the audit lane cannot reach the database: ${describeError(error)}`,
+        `the lane cannot reach the database: ${describeError(error)}`,
         {
           cause: error,
         },
