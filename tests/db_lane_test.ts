@@ -99,7 +99,7 @@ Deno.test("lane: a database that cannot be reached is db.unavailable, at once an
     const error = await lane.one("select 1 as x").catch((e) => e);
     assert.ok(isAppError(error, "db.unavailable"), String(error));
     assert.ok(isDatabaseUnavailable(error));
-    assert.match(error.message, /audit lane cannot reach the database/);
+    assert.match(error.message, /lane cannot reach the database/);
   }
 });
 
