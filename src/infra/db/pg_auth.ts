@@ -22,60 +22,82 @@ export class LaneUnsupported extends Error {
 
 const OK = 0, CLEARTEXT = 3, MD5 = 5, SASL = 10, SASL_CONTINUE = 11, SASL_FINAL = 12;
 
+interface Scram {
+  readonly clientFirstBare: string;
+  readonly nonce: string;
+  expected?: string;
+  verified: boolean;
+}
+
 /** Answers authentication requests from `next()` until the server says AuthenticationOk. */
 export async function authenticate(
   next: () => Promise<Message>,
   send: (bytes: Uint8Array) => Promise<void>,
   credentials: Credentials,
 ): Promise<void> {
-  const out = new MessageWriter();
-  let scram: { clientFirstBare: string; nonce: string; expected?: string; verified: boolean } | undefined;
+  const state: { scram?: Scram } = {};
   for (;;) {
     const message = await next();
     if (message.type === B.error) throw new PgError(errorFields(message.body));
     if (message.type !== B.auth) continue;
     const kind = readInt32(message.body, 0);
     if (kind === OK) {
-      if (scram && !scram.verified) throw new Error("the SCRAM login ended without the server's signature");
+      if (state.scram && !state.scram.verified) {
+        throw new Error("the SCRAM login ended without the server's signature");
+      }
       return;
     }
     const password = credentials.password;
     if (password === undefined) {
       throw new LaneUnsupported("the server asks for a password the URL does not hold");
     }
-    if (kind === CLEARTEXT) {
-      await send(out.begin(F.password).cstring(password).end().take());
-    } else if (kind === MD5) {
-      const inner = md5Hex(password + credentials.user);
-      const salted = md5Hex(
-        new Uint8Array([...new TextEncoder().encode(inner), ...message.body.subarray(4, 8)]),
-      );
-      await send(out.begin(F.password).cstring(`md5${salted}`).end().take());
-    } else if (kind === SASL) {
-      if (!decodeText(message.body.subarray(4)).split("\0").includes("SCRAM-SHA-256")) {
-        throw new LaneUnsupported("no SASL mechanism it knows");
-      }
-      const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
-      scram = { clientFirstBare: `n=*,r=${nonce}`, nonce, verified: false };
-      const first = new TextEncoder().encode(`n,,${scram.clientFirstBare}`);
-      await send(
-        out.begin(F.password).cstring("SCRAM-SHA-256").int32(first.byteLength).bytes(first).end().take(),
-      );
-    } else if (kind === SASL_CONTINUE && scram) {
-      const serverFirst = decodeText(message.body.subarray(4));
-      const final = await scramClientFinal(password, scram.clientFirstBare, scram.nonce, serverFirst);
-      scram.expected = final.serverSignature;
-      await send(out.begin(F.password).bytes(new TextEncoder().encode(final.message)).end().take());
-    } else if (kind === SASL_FINAL && scram) {
-      const verifier = /(?:^|,)v=([^,]+)/.exec(decodeText(message.body.subarray(4)))?.[1];
-      if (verifier === undefined || verifier !== scram.expected) {
-        throw new Error("the server's SCRAM signature does not match: not the database we asked for");
-      }
-      scram.verified = true;
-    } else {
-      throw new LaneUnsupported(`authentication method ${kind}`);
-    }
+    const reply = await answer(kind, message.body.subarray(4), { user: credentials.user, password }, state);
+    if (reply) await send(reply);
   }
+}
+
+/** The reply to one authentication request (none to SASL's final message, which is checked). */
+async function answer(
+  kind: number,
+  data: Uint8Array,
+  credentials: { readonly user: string; readonly password: string },
+  state: { scram?: Scram },
+): Promise<Uint8Array | undefined> {
+  const out = new MessageWriter().begin(F.password);
+  const scram = state.scram;
+  if (kind === CLEARTEXT) return out.cstring(credentials.password).end().take();
+  if (kind === MD5) {
+    const inner = new TextEncoder().encode(md5Hex(credentials.password + credentials.user));
+    return out.cstring(`md5${md5Hex(new Uint8Array([...inner, ...data.subarray(0, 4)]))}`).end().take();
+  }
+  if (kind === SASL) {
+    if (!decodeText(data).split("\0").includes("SCRAM-SHA-256")) {
+      throw new LaneUnsupported("no SASL mechanism it knows");
+    }
+    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
+    state.scram = { clientFirstBare: `n=*,r=${nonce}`, nonce, verified: false };
+    const first = new TextEncoder().encode(`n,,${state.scram.clientFirstBare}`);
+    return out.cstring("SCRAM-SHA-256").int32(first.byteLength).bytes(first).end().take();
+  }
+  if (kind === SASL_CONTINUE && scram) {
+    const final = await scramClientFinal(
+      credentials.password,
+      scram.clientFirstBare,
+      scram.nonce,
+      decodeText(data),
+    );
+    scram.expected = final.serverSignature;
+    return out.bytes(new TextEncoder().encode(final.message)).end().take();
+  }
+  if (kind === SASL_FINAL && scram) {
+    const verifier = /(?:^|,)v=([^,]+)/.exec(decodeText(data))?.[1];
+    if (verifier === undefined || verifier !== scram.expected) {
+      throw new Error("the server's SCRAM signature does not match: not the database we asked for");
+    }
+    scram.verified = true;
+    return undefined;
+  }
+  throw new LaneUnsupported(`authentication method ${kind}`);
 }
 
 /** The client-final message of a SCRAM-SHA-256 exchange, and the server signature to expect. */
