@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppContext } from "@app/context.ts";
 import { verifyStoredChain } from "@domain/audit/mod.ts";
 import { auditSignatureCheck, loadAuditKey } from "@infra/audit/audit_key.ts";
+import { createUpstreamHttp } from "@infra/http/h1_client.ts";
 
 /**
  * The bench server's own routes, mounted beside the product app in the bench process only (the
@@ -16,6 +17,7 @@ import { auditSignatureCheck, loadAuditKey } from "@infra/audit/audit_key.ts";
  * - `POST /bench/proxy-floor-write`: the same with one committed INSERT of the request body (jsonb, into
  *   a bench-only table) before dispatch instead: the least a governed call needs now that its charges
  *   come from leases, a row durable before the provider is called (no chain, no indexes beyond the key).
+ *   `?lean=1`: the INSERT on a lane of its own and the relay through the gateway's HTTP/1.1 client.
  * - `GET /bench/audit-count`: rows in `governance_decisions` (to check audit totals after a run).
  * - `GET /bench/memory`: `Deno.memoryUsage()` of the server (V8 heap vs resident set).
  * - `GET /bench/audit-verify`: recomputes the stored hash chain and checks its signed checkpoints.
@@ -43,8 +45,11 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
   });
   const upstream = extras.llmUpstream;
   if (upstream) {
-    const relay = async (body: string, signal: AbortSignal) => {
-      const response = await fetch(`${upstream.url}/messages`, {
+    // `?lean=1` on the write floor: the product's own primitives, a lane of its own for the INSERT
+    // and the gateway's HTTP/1.1 client for the relay (the least this stack can do per call).
+    const leanHttp = createUpstreamHttp();
+    const relay = async (body: string, signal: AbortSignal, lean = false) => {
+      const response = await (lean ? leanHttp.fetch : fetch)(`${upstream.url}/messages`, {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -70,13 +75,16 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
     // tell the tail that comes with the CPU from the tail that comes with the gateway's structure.
     // `burn` µs of the server's CPU, half before the INSERT and half after; `pgburn` makes the INSERT
     // sum a series of n integers first (5,000 ≈ 0.25 ms of PostgreSQL's CPU on the reference host).
+    let lane: ReturnType<typeof ctx.db.lane> | undefined;
     app.post("/bench/proxy-floor-write", async (c) => {
       const body = JSON.stringify(await c.req.json());
+      const lean = c.req.query("lean") === "1";
+      const db = lean ? (lane ??= ctx.db.lane()) : ctx.db;
       const burnMs = Math.max(0, Number(c.req.query("burn") ?? 0)) / 2000;
       const series = Math.max(0, Math.floor(Number(c.req.query("pgburn") ?? 0)));
       spin(burnMs);
       await table;
-      await ctx.db.one(
+      await db.one(
         series > 0
           ? "insert into bench_floor_writes (payload) select $1::jsonb " +
             "from (select sum(g) from generate_series(1, $2::integer) g) s returning id"
@@ -84,7 +92,7 @@ export function floorRoutes(ctx: AppContext, extras: FloorExtras = {}): Hono {
         series > 0 ? [body, series] : [body],
       );
       spin(burnMs);
-      const { json, status } = await relay(body, c.req.raw.signal);
+      const { json, status } = await relay(body, c.req.raw.signal, lean);
       return c.json(json, status);
     });
   }

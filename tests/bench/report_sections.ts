@@ -259,7 +259,9 @@ export function llmSection(r: AllResults): string {
       "request with no authentication, governance, audit or costing; `proxy-floor-2rt` adds two sequential " +
       "bare `select 1` round trips before dispatch, the least a call needs whose charges and decision row are " +
       "durable before the provider is called; `proxy-floor-write` makes one committed INSERT of the request " +
-      "body instead, the least a call needs whose charges come from leases (the `srv` columns of the floors " +
+      "body instead, the least a call needs whose charges come from leases; `proxy-floor-lean` is that INSERT " +
+      "on a connection of its own speaking the protocol itself and the relay through the gateway's HTTP/1.1 " +
+      "client, the product's fastest primitives with nothing else (the `srv` columns of the floors " +
       "are the bench server's). Portkey's errors, when there are any, are `connection closed by server`, " +
       "consistent with its Node server's 5 s keep-alive timeout (`Keep-Alive: timeout=5`) closing pooled " +
       "generator connections that sat idle. " +

@@ -22,6 +22,11 @@ export interface LlmResult extends OverheadResult {
     /** Portkey minus the direct call at 500 req/s (ms). */
     readonly overhead: { readonly p50: number; readonly p99: number } | null;
   } | null;
+  /**
+   * `proxy-floor-lean` minus the direct call at 500 req/s (ms): the least a call costs on this host
+   * whose row is durable before the provider is called, made with the product's own primitives.
+   */
+  readonly leanFloor?: { readonly p50: number; readonly p99: number } | null;
 }
 
 const KEY = "sk-ant-bench-0123456789abcdef";
@@ -169,6 +174,7 @@ function llmSubjects(
         spec(`proxy-floor-${trips}rt`, server.pid, `${server.url}/bench/proxy-floor/${trips}`, headers)
       ),
       spec("proxy-floor-write", server.pid, `${server.url}/bench/proxy-floor-write`, headers),
+      spec("proxy-floor-lean", server.pid, `${server.url}/bench/proxy-floor-write?lean=1`, headers),
     ],
   };
 }
@@ -213,6 +219,7 @@ async function measureAll(
     note: "gateway and Portkey vs the same fake upstream called directly",
     points: results,
     overhead: over(s.gateway.name),
+    leanFloor: over("proxy-floor-lean"),
     portkey: portkeyProblem
       ? { measured: false, note: `Portkey not measured: ${portkeyProblem}`, overhead: null }
       : { measured: true, note: "npm:@portkey-ai/gateway@1.15.2 (Deno)", overhead: over("portkey") },
