@@ -177,6 +177,13 @@ Deno.test({
         const lane = pool.lane();
         assert.deepEqual(await lane.one("select current_user as who"), { who: role.name });
         assert.deepEqual(await lane.tx((q) => q.one("select 2 as x")), { x: 2 });
+        // The pool's single statements take the same way, onto the pool's own postgres.js connection.
+        for (let i = 0; i < 2; i++) {
+          assert.deepEqual(
+            await pool.one("select current_user as who, current_setting('application_name') as app"),
+            { who: role.name, app: "systemprompt" },
+          );
+        }
       } finally {
         Deno.env.delete("PGPASSWORD");
       }

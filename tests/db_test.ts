@@ -228,6 +228,56 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "Db (postgres) single statements share up to `max` protocol connections; a waiting one takes the first free",
+  ignore: mode !== "postgres",
+  fn: async () => {
+    await using blank = await createBlankDatabase();
+    const db = openPostgresDb({ url: blank.url, max: 2 });
+    try {
+      const who = "select pg_backend_pid() as pid, current_setting('application_name') as app";
+      // Six at once over two connections: both are used, no third is opened, and all are the pool's.
+      const rows = await Promise.all(
+        Array.from({ length: 6 }, () => db.one<{ pid: number; app: string }>(`${who}, pg_sleep(0.02)`)),
+      );
+      assert.equal(new Set(rows.map((r) => r.pid)).size, 2);
+      assert.deepEqual([...new Set(rows.map((r) => r.app))], ["systemprompt"]);
+      // Prepared under the lane's names (l1, l2, …), not postgres.js's.
+      const prepared = await db.many<{ name: string }>(
+        "select name from pg_prepared_statements order by name",
+      );
+      assert.ok(
+        prepared.length > 0 && prepared.every((p) => /^l\d+$/.test(p.name)),
+        JSON.stringify(prepared),
+      );
+      // One connection held by a slow statement: a statement queued behind a busy pool runs on the
+      // other as soon as it is free, long before the slow one ends.
+      const order: string[] = [];
+      const slow = db.one("select pg_sleep(0.6) as slept").then(() => order.push("slow"));
+      const short = db.one("select pg_sleep(0.05) as slept").then(() => order.push("short"));
+      const queued = db.one("select 1 as ok").then(() => order.push("queued"));
+      await Promise.all([slow, short, queued]);
+      assert.deepEqual(order, ["short", "queued", "slow"]);
+      // Transactions and scripts stay with postgres.js; they see what the lanes committed and back.
+      await db.exec("create table pooled (n int)");
+      await db.query("insert into pooled values ($1)", [1]);
+      const seen = await db.tx(async (q) => {
+        await q.query("insert into pooled values (2)");
+        return (await q.one<{ n: number }>("select count(*)::int as n from pooled")).n;
+      });
+      assert.equal(seen, 2);
+      assert.equal((await db.one<{ n: number }>("select sum(n)::int as n from pooled")).n, 3);
+    } finally {
+      await db.close();
+    }
+    await assert.rejects(db.one("select 1 as ok"), (error: Error & { code?: string }) => {
+      assert.equal(error.code, "CONNECTION_ENDED");
+      return true;
+    });
+  },
+});
+
 Deno.test(`Db (${mode}) lane() answers like the pool`, async () => {
   await using db = await openTestDb();
   const lane = db.lane();

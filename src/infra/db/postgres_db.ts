@@ -2,6 +2,7 @@ import postgres from "postgres";
 import type { Db, Queryable, QueryResult, Row, SqlParam, TxOptions } from "./db.ts";
 import { bytesToPgHex, parseInt8, pgHexToBytes } from "./db.ts";
 import { laneTarget, openLane } from "./pg_lane.ts";
+import { openLanePool } from "./pg_lane_pool.ts";
 import { parseTextArray, serializeTextArray } from "./pg_text.ts";
 import { createQueryable } from "./queryable.ts";
 
@@ -15,36 +16,51 @@ type Sql = postgres.Sql<Record<string, never>>;
 type TxSql = postgres.TransactionSql<Record<string, never>>;
 
 /**
- * The server adapter (production): a postgres.js pool. `lane()` opens one connection of its own beside
- * it (pg_lane.ts, `application_name` systemprompt-lane), closed with it.
+ * The server adapter (production): single statements on a pool of protocol connections the process
+ * speaks itself (pg_lane_pool.ts, `application_name` systemprompt, up to `max`), transactions, scripts
+ * and LISTEN on a postgres.js pool (up to `max` as well, opened on demand). A URL the lanes cannot
+ * serve (TLS, other options) keeps everything on postgres.js. `lane()` opens one connection of its own
+ * beside them (pg_lane.ts, `application_name` systemprompt-lane), closed with them.
  */
 export function openPostgresDb(options: PostgresOptions): Db {
   const lanes = new Set<Db>();
   const connectTimeoutMs = (options.connectTimeoutSeconds ?? 10) * 1000;
-  const openLaneDb = (): Db => {
-    const { url, host } = splitSocketHost(options.url);
-    const target = laneTarget(new URL(url), host, LANE_NAME);
+  const { url, host } = splitSocketHost(options.url);
+  const openLaneDb = (name: string, fallback: () => Db): Db => {
+    const target = laneTarget(new URL(url), host, name);
     const lane: Db = target
       ? openLane({
         target,
         connectTimeoutMs,
         listen: (channel, onPayload) => db.listen(channel, onPayload),
-        fallback: () => adapter(options, 1, LANE_NAME, () => lane, () => {}),
+        fallback,
         onClose: () => lanes.delete(lane),
       })
-      : adapter(options, 1, LANE_NAME, () => lane, () => lanes.delete(lane));
+      : adapter(options, 1, name, () => lane, () => lanes.delete(lane));
     lanes.add(lane);
     return lane;
   };
-  const db = adapter(options, options.max ?? 10, "systemprompt", openLaneDb, () => {});
+  const ownLane = (): Db => {
+    const lane: Db = openLaneDb(LANE_NAME, () => adapter(options, 1, LANE_NAME, () => lane, () => {}));
+    return lane;
+  };
+  const max = options.max ?? 10;
+  const db = adapter(options, max, POOL_NAME, ownLane, () => {});
+  // A pool lane that cannot log in by itself hands its statements to the postgres.js pool (not closed with it).
+  const shared: Db = { ...db, close: () => Promise.resolve() };
+  const statements = laneTarget(new URL(url), host, POOL_NAME)
+    ? openLanePool({ size: max, open: () => openLaneDb(POOL_NAME, () => shared) })
+    : undefined;
   const close = async () => {
+    await statements?.close();
     await Promise.all([...lanes].map((lane) => lane.close()));
     await db.close();
   };
-  return { ...db, close, [Symbol.asyncDispose]: close };
+  return { ...db, ...statements, close, [Symbol.asyncDispose]: close };
 }
 
 const LANE_NAME = "systemprompt-lane";
+const POOL_NAME = "systemprompt";
 
 function adapter(
   options: PostgresOptions,
