@@ -3,7 +3,7 @@ import { isDatabaseUnavailable } from "@infra/audit/unavailable.ts";
 import { laneTarget } from "@infra/db/pg_lane.ts";
 import { openPostgresDb } from "@infra/db/postgres_db.ts";
 import { isAppError } from "@shared/errors.ts";
-import { openTestDb, testDbMode, testPgSettings } from "./support/db.ts";
+import { openTestDb, testDbMode, testPgSettings, withAdmin } from "./support/db.ts";
 
 const postgresOnly = testDbMode() !== "postgres";
 
@@ -75,19 +75,64 @@ Deno.test({
 });
 
 Deno.test({
-  name: "lane (postgres) reports a lost connection as unavailable, then reconnects",
+  name: "lane (postgres) reports a connection lost under a statement as unavailable, then reconnects",
   ignore: postgresOnly,
   fn: async () => {
     await using db = await openTestDb();
     const lane = db.lane();
     const { pid } = await lane.one<{ pid: number }>("select pg_backend_pid() as pid");
+    const running = lane.one("select pg_sleep(5) as slept").catch((error) => error);
+    await waitFor(async () =>
+      (await db.maybeOne("select 1 from pg_stat_activity where pid = $1::int and state = 'active'", [
+        pid,
+      ])) !==
+        undefined
+    );
     await db.query("select pg_terminate_backend($1::int)", [pid]);
-    const lost = await lane.one("select 1 as x").catch((error) => error);
+    const lost = await running;
     assert.ok(isDatabaseUnavailable(lost), String(lost));
     const again = await lane.one<{ pid: number }>("select pg_backend_pid() as pid");
     assert.notEqual(again.pid, pid);
   },
 });
+
+Deno.test({
+  name: "lane and pool (postgres) replace a connection the server ended while it was idle, failing nothing",
+  ignore: postgresOnly,
+  fn: async () => {
+    await using db = await openTestDb();
+    const lane = db.lane();
+    const pids = [
+      (await lane.one<{ pid: number }>("select pg_backend_pid() as pid")).pid,
+      (await db.one<{ pid: number }>("select pg_backend_pid() as pid")).pid,
+    ];
+    // Ended from another session while both sit idle (a restart, an administrator, an idle timeout).
+    await withAdmin(testPgSettings().adminUrl, async (admin) => {
+      for (const pid of pids) await admin.query("select pg_terminate_backend($1::int)", [pid]);
+      await waitFor(async () =>
+        (await admin.one<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where pid = any($1::int[])",
+          [
+            `{${pids.join(",")}}`,
+          ],
+        )).n === 0
+      );
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the end of the stream reaches the client
+    const lanePid = await lane.one<{ pid: number }>("select pg_backend_pid() as pid");
+    const poolPid = await db.one<{ pid: number }>("select pg_backend_pid() as pid");
+    assert.equal(pids.includes(lanePid.pid), false);
+    assert.equal(pids.includes(poolPid.pid), false);
+  },
+});
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("condition not met within 2 s");
+}
 
 Deno.test("lane: a database that cannot be reached is db.unavailable, at once and again later", async () => {
   const missing = `postgres://ops@localhost:5432/audit?host=${

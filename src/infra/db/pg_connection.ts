@@ -12,6 +12,7 @@ import {
   decodeText,
   errorFields,
   F,
+  type Message,
   MessageReader,
   MessageWriter,
   PgError,
@@ -47,6 +48,12 @@ export class PgConnection {
   #broken = false;
   #tail: Promise<unknown> = Promise.resolve();
   #busy = 0;
+  /**
+   * The read an idle connection keeps outstanding: the next request's first message, or the news
+   * that the server ended the session meanwhile (a restart, `pg_terminate_backend`, an idle timeout),
+   * so a connection the server closed is dropped before it is used instead of failing a statement.
+   */
+  #watch: Promise<Message> | undefined;
   /** Statements named so far (names are never reused), and those to close with the next request. */
   #named = 0;
   readonly #stale: string[] = [];
@@ -69,6 +76,7 @@ export class PgConnection {
     const connection = new PgConnection(conn);
     try {
       await connection.#startup(target);
+      connection.#watchIdle();
       return connection;
     } catch (error) {
       connection.close();
@@ -107,8 +115,29 @@ export class PgConnection {
   #serial<T>(request: () => Promise<T>): Promise<T> {
     const result = this.#busy === 0 ? request() : this.#tail.then(request);
     this.#busy++;
-    this.#tail = result.then(() => this.#busy--, () => this.#busy--);
+    this.#tail = result.then(this.#done, this.#done);
     return result;
+  }
+
+  readonly #done = () => {
+    if (--this.#busy === 0) this.#watchIdle();
+  };
+
+  /** Keeps a read outstanding while idle; what it brings before a request takes it is handled here. */
+  #watchIdle(): void {
+    if (this.#broken || this.#watch) return;
+    const watch = this.#reader.next();
+    this.#watch = watch;
+    watch.then((message) => {
+      if (this.#watch !== watch) return; // a request took it: the message is that request's
+      this.#watch = undefined;
+      if (message.type === B.error) this.#refused(message.body); // FATAL: the session is over
+      this.#watchIdle(); // a notice or a parameter status: keep watching
+    }, () => {
+      if (this.#watch !== watch) return;
+      this.#watch = undefined;
+      this.#broken = true; // the server closed the connection (or it was lost) while idle
+    });
   }
 
   async #query<T = Row>(text: string, params: readonly SqlParam[]): Promise<QueryResult<T>> {
@@ -199,9 +228,11 @@ export class PgConnection {
     }
   }
 
-  async #next() {
+  async #next(): Promise<Message> {
+    const watch = this.#watch;
+    this.#watch = undefined;
     try {
-      return await this.#reader.next();
+      return await (watch ?? this.#reader.next());
     } catch (error) {
       this.#broken = true;
       throw error;

@@ -72,6 +72,10 @@ export function openLane(options: LaneOptions): Db {
   ): Promise<T> => {
     if (closed) throw Object.assign(new Error("the lane is closed"), { code: "CONNECTION_ENDED" });
     if (fallback) return await onFallback(fallback);
+    if (live && !live.usable) { // the server ended it while it was idle: open another first
+      live.close();
+      live = connection = undefined;
+    }
     let c: PgConnection;
     try {
       c = live ?? (live = await connect());
