@@ -72,20 +72,25 @@ export async function runHookMode(
   options: BenchOptions,
   gate: QuietGate,
 ): Promise<HookModeResult> {
-  await using server = await startBenchServer(mode, pg);
+  // BENCH_CPU_PROF_DIR=<dir>: the server writes a V8 CPU profile there (cpuprof_summary.ts reads it).
+  const cpuProfDir = Deno.env.get("BENCH_CPU_PROF_DIR");
+  await using server = await startBenchServer(mode, pg, cpuProfDir ? { cpuProfDir } : {});
   await sleep(2000);
   const idleRssMiB = Math.round(await rssMiB(server.pid));
   const rowsBefore = await auditRows(server);
   const points: PointResult[] = [];
   // Embedded PGlite: fewer points, one pass each, floor-db at the headline points only.
   const pointList = mode === "postgres" ? options.points : options.pglitePoints;
+  // BENCH_HOOK_ROUTES=hook: measure only these routes (an investigation aid, e.g. for a CPU profile of
+  // the hook alone); every route by default.
+  const only = Deno.env.get("BENCH_HOOK_ROUTES")?.split(",").map((name) => name.trim());
   for (const point of pointList) {
     const routes: Route[] = mode === "postgres"
       ? ["hook", "floor-db", "floor"]
       : point.headline
       ? ["hook", "floor-db"]
       : ["hook"];
-    for (const route of routes) {
+    for (const route of routes.filter((r) => !only || only.includes(r))) {
       const passes = mode === "postgres" && point.headline ? options.headlinePasses : 1;
       points.push(await measurePoint(server, route, point, options, gate, passes));
     }
