@@ -71,6 +71,14 @@ Deno.test(`AuditWriter (${mode}) chains 10,000 concurrent appends gap-free in ba
   assert.equal(broken.ok, false);
   assert.equal(broken.firstBrokenSeq, 4321);
   assert.equal((await verifyStoredChain(db, check, { fromSeq: 5000 })).ok, true);
+  // Pages read ahead while the one before is hashed: the same answers for any page size.
+  const paged = await verifyStoredChain(db, check, { pageSize: 999 });
+  assert.deepEqual({ ok: paged.ok, seq: paged.firstBrokenSeq }, { ok: false, seq: 4321 });
+  assert.deepEqual(await verifyStoredChain(db, check, { fromSeq: 4322, pageSize: 7 }), {
+    ok: true,
+    rowsChecked: 5679,
+    checkpointsChecked: 6,
+  });
 });
 
 Deno.test(`AuditWriter (${mode}) emits governance.breach for a secret_scan deny, with the row as payload`, async () => {

@@ -56,7 +56,8 @@ export interface AuditResult {
     cpuMsPerDecision: { process: number; db: number | null };
   };
   readonly stall: StallResult | null;
-  readonly verify: { ok: boolean; rowsChecked: number; rowsExpected: number };
+  /** `rowsPerSecond`: the whole chain read back and recomputed (`infra audit verify`'s work). */
+  readonly verify: { ok: boolean; rowsChecked: number; rowsExpected: number; rowsPerSecond?: number };
 }
 
 function recordFactory(bench: BenchContext, chain: readonly ChainEntry[]): () => NewDecisionRecord {
@@ -213,12 +214,19 @@ if (import.meta.main) {
   const sustain = await sustained(bench, next, input);
   const stallResult = input.stall && input.dbPid ? await stall(bench, next, input.stall, input.dbPid) : null;
   const key = await loadAuditKey(bench.ctx.config.layout);
+  const verifyStart = performance.now();
   const report = await verifyStoredChain(bench.ctx.db, auditSignatureCheck(key.publicKeyPem));
+  const verifyMs = performance.now() - verifyStart;
   const expected = Number(before) + sustain.appended + (stallResult ? stallResult.appendLatency.count : 0);
   const result: AuditResult = {
     sustained: sustain,
     stall: stallResult,
-    verify: { ok: report.ok, rowsChecked: report.rowsChecked, rowsExpected: expected },
+    verify: {
+      ok: report.ok,
+      rowsChecked: report.rowsChecked,
+      rowsExpected: expected,
+      rowsPerSecond: Math.round(report.rowsChecked / (verifyMs / 1000)),
+    },
   };
   console.log(JSON.stringify(result));
 }

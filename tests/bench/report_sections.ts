@@ -86,6 +86,7 @@ export function auditSection(r: AllResults): string {
       s.cpuMsPerDecision?.process ?? "–",
       s.cpuMsPerDecision?.db ?? "–",
       m.result.verify.ok ? "ok" : "FAILED",
+      m.result.verify.rowsPerSecond ?? "–",
     ];
   });
   const stalls = r.audit.flatMap((m) => m.result.stall ? [[m.db, m.result.stall] as const] : []);
@@ -116,6 +117,7 @@ ${
       "writer ms/decision",
       "db ms/decision",
       "chain verify",
+      "verify rows/s",
     ], rows)
   }
 

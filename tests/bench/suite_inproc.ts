@@ -64,7 +64,8 @@ export async function runAudit(pg: PgServer, options: BenchOptions, gate: QuietG
         `${mode.padEnd(8)} audit: ${result.sustained.decisionsPerSecond} decisions/s sustained ` +
           `(cpu/decision writer ${result.sustained.cpuMsPerDecision.process} db ${result.sustained.cpuMsPerDecision.db} ms)` +
           (s ? `; stall ${s.stallMs} ms: max depth ${s.maxDepth}, recovery ${s.recoveryMs} ms` : "") +
-          `; verify ${result.verify.ok} (${result.verify.rowsChecked}/${result.verify.rowsExpected})`,
+          `; verify ${result.verify.ok} (${result.verify.rowsChecked}/${result.verify.rowsExpected}, ` +
+          `${result.verify.rowsPerSecond} rows/s)`,
       );
       return result;
     } finally {

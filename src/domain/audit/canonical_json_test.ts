@@ -125,3 +125,36 @@ Deno.test("canonicalJson() leaves JSON.stringify's way where it differs from can
   Object.defineProperty(date, "toJSON", { value: (key: string) => key || "own" });
   assert.equal(canonicalJson({ d: date }), '{"d":"own"}');
 });
+
+/** The value as jsonb hands it back: a JSON round trip, each object's keys shortest first, then bytewise. */
+function jsonbOrdered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(jsonbOrdered);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(value).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  for (const key of keys) {
+    const item = jsonbOrdered((value as Record<string, unknown>)[key]);
+    Object.defineProperty(out, key, { value: item, enumerable: true, configurable: true, writable: true });
+  }
+  return out;
+}
+
+Deno.test("canonicalJson() of rows as jsonb orders them (copied in key order) matches the first implementation", () => {
+  const next = seeded(20261203);
+  let checked = 0;
+  for (let i = 0; i < 2_000; i++) {
+    const text = JSON.stringify(jsonish(next, { holes: false }) ?? null);
+    if (text === undefined) continue;
+    const v = jsonbOrdered(JSON.parse(text));
+    const before = JSON.stringify(v);
+    assert.equal(canonicalJson(v), reference(v), `case ${i}`);
+    assert.equal(JSON.stringify(v), before, `case ${i}: the value is left as it was`);
+    checked++;
+  }
+  assert.ok(checked > 1_500);
+  const row = JSON.parse('{"b":1,"aa":{"zz":[{"y":2,"x":1}],"c":null},"10":3,"9":4}');
+  assert.equal(canonicalJson(row), '{"10":3,"9":4,"aa":{"c":null,"zz":[{"x":1,"y":2}]},"b":1}');
+  const withProto = JSON.parse('{"z":1,"__proto__":{"b":1,"a":2}}');
+  assert.equal(canonicalJson(withProto), '{"__proto__":{"a":2,"b":1},"z":1}');
+  assert.equal(canonicalJson(JSON.parse('{"z":1,"__proto__":7}')), '{"__proto__":7,"z":1}');
+});
