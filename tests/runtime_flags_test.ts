@@ -5,6 +5,6 @@ Deno.test("deno task start runs the server with the V8 settings of the compiled 
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))) as {
     tasks: Record<string, string>;
   };
-  assert.match(V8_FLAGS, /^--v8-flags=--max-semi-space-size=\d+,--initial-old-space-size=\d+$/);
+  assert.match(V8_FLAGS, /^--v8-flags=--max-semi-space-size=\d+,--initial-old-space-size=\d+,--expose-gc$/);
   assert.ok(config.tasks["start"]?.split(" ").includes(V8_FLAGS), config.tasks["start"]);
 });

@@ -15,6 +15,7 @@ import { Secret } from "@shared/secret.ts";
 import { resolveHome } from "@infra/config/home.ts";
 import { loadConfig } from "@infra/config/load.ts";
 import { createJsonLogger } from "@infra/log/json_logger.ts";
+import { startIdleMemory } from "@infra/runtime/idle_memory.ts";
 import { createHttpApp } from "@entry/http/app.ts";
 import { systemClock } from "@shared/clock.ts";
 import { DEV_BUILD } from "@shared/version.ts";
@@ -51,9 +52,13 @@ const floor = floorRoutes(ctx, {
   mcpFloor: mcpFloorHandler(ctx.clock, verdict.principal),
   ...(llmUpstream ? { llmUpstream: { url: llmUpstream, key: env["BENCH_LLM_KEY"] ?? "" } } : {}),
 });
+const idleMemory = startIdleMemory({ log: ctx.log });
 const server = Deno.serve(
   { hostname: "127.0.0.1", port: Number(env["BENCH_PORT"] ?? 0), onListen: () => {} },
-  (request, info) => request.url.includes("/bench/") ? floor.fetch(request) : product.fetch(request, info),
+  (request, info) => {
+    idleMemory.touch();
+    return request.url.includes("/bench/") ? floor.fetch(request) : product.fetch(request, info);
+  },
 );
 console.log(JSON.stringify({ url: `http://127.0.0.1:${server.addr.port}`, token, pid: Deno.pid }));
 

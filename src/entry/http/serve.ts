@@ -1,5 +1,6 @@
 import type { AppContext } from "@app/context.ts";
 import { AppError } from "@shared/errors.ts";
+import { startIdleMemory } from "@infra/runtime/idle_memory.ts";
 import { createHttpApp } from "./app.ts";
 import { problemFor } from "./problem.ts";
 
@@ -16,10 +17,12 @@ const DRAIN_LIMIT_MS = 8_000;
 /**
  * Serves the app. Shutdown drains before it closes: Deno's `server.shutdown()` would cut off
  * request bodies still arriving, so in-flight requests are counted and awaited first, while new
- * ones get 503 with `connection: close`.
+ * ones get 503 with `connection: close`. Memory a burst grew is given back once requests stop
+ * (infra/runtime/idle_memory.ts).
  */
 export function startHttpServer(ctx: AppContext, options: { hostname: string; port: number }): RunningServer {
   const app = createHttpApp(ctx);
+  const idleMemory = startIdleMemory({ log: ctx.log });
   let inFlight = 0;
   let draining = false;
   let idle: (() => void) | undefined;
@@ -33,6 +36,7 @@ export function startHttpServer(ctx: AppContext, options: { hostname: string; po
     },
   }, async (request, info) => {
     if (draining) return shuttingDown();
+    idleMemory.touch();
     inFlight++;
     try {
       return await app.fetch(request, info);
@@ -52,6 +56,7 @@ export function startHttpServer(ctx: AppContext, options: { hostname: string; po
       const inTime = await withinLimit(drained, DRAIN_LIMIT_MS);
       if (!inTime) ctx.log.warn("http.drain_timeout", { limit_ms: DRAIN_LIMIT_MS, in_flight: inFlight });
       await withinLimit(server.shutdown(), 1_000);
+      idleMemory[Symbol.dispose]();
     })();
     return stopping;
   };
